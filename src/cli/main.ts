@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { isScriptletError } from '../errors.js';
+import { ExitCode } from './exit-code.js';
+import { processIo, type CliIo } from './io.js';
+import { commands } from './commands.js';
+
+/** Builds the commander program; each subcommand registers itself from commands.ts. */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('scriptlet')
+    .description('Make package install scripts safe to handle when building appliances without root.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of commands) register(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. The one place ScriptletErrors are caught and printed. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exit: number = ExitCode.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exitCode 0.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    if (isScriptletError(e)) {
+      io.stderr(`scriptlet: ${e.toOneLine()}\n`);
+      if (e.context.hint) io.stderr(`hint: ${e.context.hint}\n`);
+      return ExitCode.error;
+    }
+    io.stderr(`scriptlet: internal error (a bug; please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.internal;
+  }
+}
