@@ -1,0 +1,207 @@
+/**
+ * The meaning of each `match` field (except `js`, which the classifier runs through the sandbox).
+ * Pure predicates over the scriptlet, its analysis and one command or segment.
+ */
+import { Minimatch } from 'minimatch';
+import { isInstallPhase, type Scriptlet } from '../formats/types.js';
+import type { Analysis, Command, Guard, Segment, Word } from '../shell/analysis.js';
+import type { ArgsMatch, GuardMatch, Match, SegmentMatch } from './policy-schema.js';
+
+type OneOrMany<T> = T | T[];
+
+const list = <T>(v: OneOrMany<T>): T[] => (Array.isArray(v) ? v : [v]);
+
+const globCache = new Map<string, Minimatch>();
+
+/** Path-style glob (minimatch): `*` stays within one `/`-separated part. */
+export function globMatch(value: string, patterns: OneOrMany<string>): boolean {
+  return list(patterns).some((p) => {
+    let m = globCache.get(p);
+    if (!m) {
+      m = new Minimatch(p, { dot: true, nocomment: true });
+      globCache.set(p, m);
+    }
+    return m.match(value);
+  });
+}
+
+const textCache = new Map<string, RegExp>();
+
+/** Text glob for free text (guard conditions): `*` matches anything, `?` one character. */
+function textMatch(value: string, patterns: OneOrMany<string>): boolean {
+  return list(patterns).some((p) => {
+    let re = textCache.get(p);
+    if (!re) {
+      const body = [...p].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')));
+      re = new RegExp(`^${body.join('')}$`);
+      textCache.set(p, re);
+    }
+    return re.test(value);
+  });
+}
+
+/** The fields that look at the scriptlet as a whole. */
+export function scriptFieldsMatch(m: Match, scriptlet: Scriptlet, analysis: Analysis, commandCount: number): boolean {
+  if (m.package !== undefined && !globMatch(scriptlet.package, m.package)) return false;
+  if (m.format !== undefined && !list(m.format).includes(scriptlet.format)) return false;
+  if (m.phase !== undefined && !list<string>(m.phase).includes(scriptlet.phase)) return false;
+  if (m.installPhase !== undefined && isInstallPhase(scriptlet.phase) !== m.installPhase) return false;
+  if (m.language !== undefined && !list<string>(m.language).includes(analysis.language)) return false;
+  if (m.parseError !== undefined && (analysis.parseError !== undefined) !== m.parseError) return false;
+  if (m.empty !== undefined) {
+    const empty = analysis.parseError === undefined && analysis.parser !== 'none' && commandCount === 0;
+    if (empty !== m.empty) return false;
+  }
+  return true;
+}
+
+export function segmentMatches(m: SegmentMatch, segment: Segment | undefined): boolean {
+  const kind = segment?.kind ?? 'plain';
+  if (m.kind !== undefined && !list<string>(m.kind).includes(kind)) return false;
+  if (m.helper !== undefined && !(segment?.kind === 'debhelper' && globMatch(segment.helper, m.helper))) return false;
+  if (m.template !== undefined) {
+    if (!(segment?.kind === 'debhelper' && segment.template !== undefined && globMatch(segment.template, m.template))) {
+      return false;
+    }
+  }
+  if (m.macro !== undefined && !(segment?.kind === 'rpm-macro' && globMatch(segment.macro, m.macro))) return false;
+  return true;
+}
+
+/** The fields that look at one command (command, args, guard, inFunction, writesFiles, segment). */
+export function commandFieldsMatch(m: Match, command: Command, analysis: Analysis): boolean {
+  if (m.segment !== undefined && !segmentMatches(m.segment, analysis.segments[command.segment])) return false;
+  if (m.command !== undefined) {
+    const name = command.name;
+    if (name === null) return false;
+    const base = name.slice(name.lastIndexOf('/') + 1);
+    if (!globMatch(name, m.command) && !(base !== name && globMatch(base, m.command))) return false;
+  }
+  if (m.args !== undefined && !argsMatch(m.args, command.args)) return false;
+  if (m.guard !== undefined && !guardMatch(m.guard, command.guards)) return false;
+  if (m.inFunction !== undefined && !(command.inFunction !== undefined && globMatch(command.inFunction, m.inFunction))) {
+    return false;
+  }
+  if (m.writesFiles !== undefined && writesFiles(command) !== m.writesFiles) return false;
+  return true;
+}
+
+function beforeDoubleDash(args: Word[]): Word[] {
+  const end = args.findIndex((a) => a.literal && a.text === '--');
+  return end < 0 ? args : args.slice(0, end);
+}
+
+function hasFlag(args: Word[], flag: string): boolean {
+  const short = /^-[A-Za-z0-9]$/.test(flag) ? flag[1]! : null;
+  return beforeDoubleDash(args).some(
+    (a) =>
+      a.literal &&
+      (a.text === flag ||
+        (flag.startsWith('--') && a.text.startsWith(`${flag}=`)) ||
+        (short !== null && /^-[A-Za-z]{2,}$/.test(a.text) && a.text.includes(short))),
+  );
+}
+
+function positional(args: Word[]): Word[] {
+  const dash = args.findIndex((a) => a.literal && a.text === '--');
+  const head = (dash < 0 ? args : args.slice(0, dash)).filter((a) => !(a.text.startsWith('-') && a.text !== '-'));
+  return dash < 0 ? head : [...head, ...args.slice(dash + 1)];
+}
+
+function argsMatch(m: ArgsMatch, args: Word[]): boolean {
+  if (m.hasFlag !== undefined && !list(m.hasFlag).some((f) => hasFlag(args, f))) return false;
+  if (m.noFlag !== undefined && list(m.noFlag).some((f) => hasFlag(args, f))) return false;
+  if (m.first !== undefined && !(args[0] !== undefined && args[0].literal && globMatch(args[0].text, m.first))) return false;
+  if (m.positional !== undefined) {
+    const pos = positional(args);
+    const ok = m.positional.every((globs, i) => {
+      const w = pos[i];
+      return w !== undefined && w.literal && globMatch(w.text, globs);
+    });
+    if (!ok) return false;
+  }
+  if (m.any !== undefined && !args.some((a) => a.literal && globMatch(a.text, m.any!))) return false;
+  if (m.literal !== undefined && args.every((a) => a.literal) !== m.literal) return false;
+  if (m.count?.min !== undefined && args.length < m.count.min) return false;
+  if (m.count?.max !== undefined && args.length > m.count.max) return false;
+  return true;
+}
+
+/** A test on a positional parameter: the values (or case patterns) it lets through. */
+interface ArgTest {
+  patterns: string[];
+  /** Case patterns are globs; `[ "$1" = x ]` values are literal. */
+  glob: boolean;
+  negated: boolean;
+}
+
+const caseSubject = /^"?\$\{?(\d)\}?"?$/;
+
+function argTests(guards: Guard[], arg: number): ArgTest[] {
+  const out: ArgTest[] = [];
+  for (const g of guards) {
+    if (g.kind === 'case') {
+      const m = caseSubject.exec(g.subject.trim());
+      if (m && Number(m[1]) === arg) out.push({ patterns: g.patterns, glob: true, negated: false });
+    } else if (g.kind !== 'function' && g.test?.type === 'arg-equals' && g.test.arg === arg) {
+      out.push({ patterns: g.test.values, glob: false, negated: g.negated });
+    }
+  }
+  return out;
+}
+
+const globChars = /[*?[]/;
+
+function passes(t: ArgTest, value: string): boolean {
+  const hit = t.patterns.some((p) => (t.glob && globChars.test(p) ? textMatch(value, p) : p === value));
+  return t.negated ? !hit : hit;
+}
+
+function guardMatch(m: GuardMatch, guards: Guard[]): boolean {
+  const arg = m.arg ?? 1;
+  const tests = argTests(guards, arg);
+  if (m.argEquals !== undefined) {
+    if (tests.length === 0) return false;
+    if (!list(m.argEquals).some((v) => tests.every((t) => passes(t, v)))) return false;
+  }
+  if (m.argOnly !== undefined) {
+    const allowed = new Set(list(m.argOnly));
+    const restricts = tests.some(
+      (t) => !t.negated && t.patterns.length > 0 && t.patterns.every((p) => !(t.glob && globChars.test(p)) && allowed.has(p)),
+    );
+    if (!restricts) return false;
+  }
+  if (m.caseDefault !== undefined) {
+    const inDefault = tests.some((t) => t.glob && t.patterns.includes('*'));
+    if (inDefault !== m.caseDefault) return false;
+  }
+  const positive = guards.filter((g) => !g.negated);
+  const testsOf = positive.flatMap((g) => (g.kind !== 'case' && g.kind !== 'function' && g.test ? [g.test] : []));
+  if (m.argEmpty !== undefined && !testsOf.some((t) => t.type === 'arg-empty' && t.arg === m.argEmpty)) return false;
+  if (m.commandExists !== undefined) {
+    if (!testsOf.some((t) => t.type === 'command-exists' && globMatch(t.command, m.commandExists!))) return false;
+  }
+  if (m.pathTest !== undefined && !testsOf.some((t) => t.type === 'path-test' && globMatch(t.path, m.pathTest!))) {
+    return false;
+  }
+  const anyTest = (type: string) =>
+    guards.some((g) => g.kind !== 'case' && g.kind !== 'function' && g.test?.type === type);
+  if (m.dpkgRoot !== undefined && anyTest('dpkg-root') !== m.dpkgRoot) return false;
+  if (m.versionCompare !== undefined && anyTest('version-compare') !== m.versionCompare) return false;
+  if (m.text !== undefined && !guards.some((g) => g.kind !== 'function' && textMatch(g.text, m.text!))) return false;
+  if (m.unguarded !== undefined && guards.every((g) => g.kind === 'function') !== m.unguarded) return false;
+  return true;
+}
+
+const standardStreams = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
+
+/** True when the command sends output into a file (standard streams and /dev/null excepted). */
+export function writesFiles(command: Command): boolean {
+  return command.redirects.some((r) => {
+    if (!r.op.includes('>')) return false;
+    if (!r.target.literal) return true;
+    const target = r.target.text;
+    if (/^&?(\d+|-)$/.test(target) && (r.op.includes('&') || target.startsWith('&'))) return false;
+    return !standardStreams.has(target);
+  });
+}
