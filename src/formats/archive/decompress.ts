@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import xzDecompress from 'xz-decompress';
 import { FormatError, type ErrorContext } from '../../errors.js';
@@ -15,6 +15,11 @@ export interface DecompressOptions {
   limit?: number;
   /** For errors: the file, the member inside it, and where the compressed data starts. */
   context: ErrorContext;
+  /**
+   * The input is only the first part of the stream (sniffing reads a prefix of a file): the output
+   * then simply ends where the input does, instead of failing as truncated.
+   */
+  partial?: boolean;
 }
 
 const CHUNK = 64 * 1024;
@@ -40,9 +45,9 @@ function corruptError(kind: Compression, cause: unknown, context: ErrorContext):
   return new FormatError('E_FORMAT_CORRUPT', `bad ${kind} data: ${detail}`, context, { cause });
 }
 
-async function* gunzipChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+async function* gunzipChunks(bytes: Uint8Array, partial: boolean): AsyncGenerator<Uint8Array> {
   const source = Readable.from([bytes]);
-  const gunzip = createGunzip();
+  const gunzip = createGunzip(partial ? { finishFlush: constants.Z_SYNC_FLUSH } : {});
   source.pipe(gunzip);
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
@@ -52,7 +57,7 @@ async function* gunzipChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function* xzChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+async function* xzChunks(bytes: Uint8Array, partial: boolean): AsyncGenerator<Uint8Array> {
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes);
@@ -64,7 +69,18 @@ async function* xzChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   let finished = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (cause) {
+        // A cut-off prefix ends in a decoder error: its output so far is all there is.
+        if (partial) {
+          finished = true;
+          return;
+        }
+        throw cause;
+      }
+      const { done, value } = step;
       if (done) {
         finished = true;
         return;
@@ -76,17 +92,17 @@ async function* xzChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   }
 }
 
-function* zstdChunks(bytes: Uint8Array, limit: number, context: ErrorContext): Generator<Uint8Array> {
+function* zstdChunks(bytes: Uint8Array, limit: number, context: ErrorContext, partial: boolean): Generator<Uint8Array> {
   // fzstd allocates a window buffer of whatever size a frame header declares, so the frames are
   // checked (and bounded) before any byte reaches it.
-  checkZstdFrames(bytes, limit, context);
+  checkZstdFrames(bytes, limit, context, partial);
   let pending: Uint8Array[] = [];
   const decoder = new ZstdDecompress((data) => {
     if (data.length > 0) pending.push(data);
   });
   for (let at = 0; at < bytes.length; at += CHUNK) {
     const end = Math.min(bytes.length, at + CHUNK);
-    decoder.push(bytes.subarray(at, end), end === bytes.length);
+    decoder.push(bytes.subarray(at, end), !partial && end === bytes.length);
     const out = pending;
     pending = [];
     yield* out;
@@ -114,7 +130,8 @@ export async function* decompressChunks(bytes: Uint8Array, options: DecompressOp
     }
     return;
   }
-  const source = kind === 'gzip' ? gunzipChunks(bytes) : kind === 'xz' ? xzChunks(bytes) : null;
+  const partial = options.partial ?? false;
+  const source = kind === 'gzip' ? gunzipChunks(bytes, partial) : kind === 'xz' ? xzChunks(bytes, partial) : null;
   try {
     if (source) {
       for (;;) {
@@ -129,7 +146,7 @@ export async function* decompressChunks(bytes: Uint8Array, options: DecompressOp
         yield step.value;
       }
     } else {
-      const zstd = zstdChunks(bytes, limit, options.context);
+      const zstd = zstdChunks(bytes, limit, options.context, partial);
       for (;;) {
         let step: IteratorResult<Uint8Array>;
         try {

@@ -23,76 +23,88 @@ function uintLe(bytes: Uint8Array, at: number, length: number): number {
  * Walks every zstd frame and block header (RFC 8878) without decoding, so that truncation, garbage
  * and oversized windows or declared sizes are reported before the decoder allocates anything.
  * Offsets in errors are relative to the start of the compressed data plus `context.offset`.
+ * With `partial`, the input is a prefix and running out of bytes just ends the walk.
  */
-export function checkZstdFrames(bytes: Uint8Array, limit: number, context: ErrorContext): void {
+export function checkZstdFrames(bytes: Uint8Array, limit: number, context: ErrorContext, partial = false): void {
   const base = context.offset ?? 0;
-  const corrupt = (message: string, at: number): FormatError =>
-    new FormatError('E_FORMAT_CORRUPT', `bad zstd data: ${message}`, { ...context, offset: base + at });
-  let pos = 0;
-  let declaredTotal = 0;
-  while (pos < bytes.length) {
-    if (bytes.length - pos < 8) throw corrupt('truncated frame header', pos);
-    const magic = u32le(bytes, pos);
-    if ((magic & 0xfffffff0) === 0x184d2a50) {
-      const size = u32le(bytes, pos + 4);
-      if (size > bytes.length - pos - 8) throw corrupt('truncated skippable frame', pos);
-      pos += 8 + size;
-      continue;
-    }
-    if (magic !== ZSTD_MAGIC) throw corrupt('bad frame magic', pos);
-    const frameStart = pos;
-    const descriptor = bytes[pos + 4] ?? 0;
-    pos += 5;
-    const fcsFlag = descriptor >> 6;
-    const singleSegment = (descriptor >> 5) & 1;
-    const hasChecksum = (descriptor >> 2) & 1;
-    const dictFlag = descriptor & 3;
-    if (descriptor & 0x08) throw corrupt('reserved bit set in frame header', frameStart + 4);
-    let window = 0;
-    if (!singleSegment) {
-      const wd = bytes[pos] ?? 0;
-      const windowBase = 2 ** (10 + (wd >> 3));
-      window = windowBase + (windowBase / 8) * (wd & 7);
-      pos += 1;
-    }
-    pos += [0, 1, 2, 4][dictFlag] ?? 0;
-    const fcsSize = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
-    if (pos + fcsSize > bytes.length) throw corrupt('truncated frame header', frameStart);
-    let contentSize: number | undefined;
-    if (fcsSize > 0) contentSize = uintLe(bytes, pos, fcsSize) + (fcsSize === 2 ? 256 : 0);
-    pos += fcsSize;
-    if (singleSegment) window = contentSize ?? 0;
-    if (window > MAX_ZSTD_WINDOW) {
-      throw new FormatError('E_FORMAT_LIMIT', `zstd frame declares a ${window}-byte window (limit ${MAX_ZSTD_WINDOW})`, {
-        ...context,
-        offset: base + frameStart,
-      });
-    }
-    if (contentSize !== undefined) {
-      declaredTotal += contentSize;
-      if (declaredTotal > limit) {
-        throw new FormatError('E_FORMAT_LIMIT', `decompressed data exceeds the limit of ${limit} bytes (declared by the zstd frame)`, {
+  class Truncated extends Error {}
+  const corrupt = (message: string, at: number): Error =>
+    partial && message.startsWith('truncated')
+      ? new Truncated()
+      : new FormatError('E_FORMAT_CORRUPT', `bad zstd data: ${message}`, { ...context, offset: base + at });
+  try {
+    walk();
+  } catch (e) {
+    if (!(e instanceof Truncated)) throw e;
+  }
+
+  function walk(): void {
+    let pos = 0;
+    let declaredTotal = 0;
+    while (pos < bytes.length) {
+      if (bytes.length - pos < 8) throw corrupt('truncated frame header', pos);
+      const magic = u32le(bytes, pos);
+      if ((magic & 0xfffffff0) === 0x184d2a50) {
+        const size = u32le(bytes, pos + 4);
+        if (size > bytes.length - pos - 8) throw corrupt('truncated skippable frame', pos);
+        pos += 8 + size;
+        continue;
+      }
+      if (magic !== ZSTD_MAGIC) throw corrupt('bad frame magic', pos);
+      const frameStart = pos;
+      const descriptor = bytes[pos + 4] ?? 0;
+      pos += 5;
+      const fcsFlag = descriptor >> 6;
+      const singleSegment = (descriptor >> 5) & 1;
+      const hasChecksum = (descriptor >> 2) & 1;
+      const dictFlag = descriptor & 3;
+      if (descriptor & 0x08) throw corrupt('reserved bit set in frame header', frameStart + 4);
+      let window = 0;
+      if (!singleSegment) {
+        const wd = bytes[pos] ?? 0;
+        const windowBase = 2 ** (10 + (wd >> 3));
+        window = windowBase + (windowBase / 8) * (wd & 7);
+        pos += 1;
+      }
+      pos += [0, 1, 2, 4][dictFlag] ?? 0;
+      const fcsSize = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
+      if (pos + fcsSize > bytes.length) throw corrupt('truncated frame header', frameStart);
+      let contentSize: number | undefined;
+      if (fcsSize > 0) contentSize = uintLe(bytes, pos, fcsSize) + (fcsSize === 2 ? 256 : 0);
+      pos += fcsSize;
+      if (singleSegment) window = contentSize ?? 0;
+      if (window > MAX_ZSTD_WINDOW) {
+        throw new FormatError('E_FORMAT_LIMIT', `zstd frame declares a ${window}-byte window (limit ${MAX_ZSTD_WINDOW})`, {
           ...context,
           offset: base + frameStart,
-          hint: 'the file may be a decompression bomb; raise the limit only for a trusted file',
         });
       }
-    }
-    for (;;) {
-      if (bytes.length - pos < 3) throw corrupt('truncated block header', pos);
-      const header = uintLe(bytes, pos, 3);
-      const last = header & 1;
-      const type = (header >> 1) & 3;
-      const size = header >>> 3;
-      if (type === BLOCK_RESERVED) throw corrupt('reserved block type', pos);
-      const payload = type === 1 ? 1 : size;
-      if (payload > bytes.length - pos - 3) throw corrupt('truncated block', pos);
-      pos += 3 + payload;
-      if (last) break;
-    }
-    if (hasChecksum) {
-      if (bytes.length - pos < 4) throw corrupt('truncated frame checksum', pos);
-      pos += 4;
+      if (contentSize !== undefined) {
+        declaredTotal += contentSize;
+        if (declaredTotal > limit) {
+          throw new FormatError('E_FORMAT_LIMIT', `decompressed data exceeds the limit of ${limit} bytes (declared by the zstd frame)`, {
+            ...context,
+            offset: base + frameStart,
+            hint: 'the file may be a decompression bomb; raise the limit only for a trusted file',
+          });
+        }
+      }
+      for (;;) {
+        if (bytes.length - pos < 3) throw corrupt('truncated block header', pos);
+        const header = uintLe(bytes, pos, 3);
+        const last = header & 1;
+        const type = (header >> 1) & 3;
+        const size = header >>> 3;
+        if (type === BLOCK_RESERVED) throw corrupt('reserved block type', pos);
+        const payload = type === 1 ? 1 : size;
+        if (payload > bytes.length - pos - 3) throw corrupt('truncated block', pos);
+        pos += 3 + payload;
+        if (last) break;
+      }
+      if (hasChecksum) {
+        if (bytes.length - pos < 4) throw corrupt('truncated frame checksum', pos);
+        pos += 4;
+      }
     }
   }
 }
