@@ -1,0 +1,89 @@
+import { accessSync, constants } from 'node:fs';
+import { ToolError } from '../errors.js';
+import { lastLines, runTool } from '../process/run-tool.js';
+import { qemuArgv, type QemuAccel, type QemuBootOptions } from './qemu-argv.js';
+
+export interface BootApplianceOptions extends Omit<QemuBootOptions, 'accel'> {
+  /** Default: kvm when /dev/kvm is usable, else tcg (software emulation, several times slower). */
+  accel?: QemuAccel;
+  /** qemu is killed after this long; the result then says `timedOut`. */
+  timeoutMs: number;
+  /** Stop qemu as soon as the serial console shows this (for guests that do not power off). */
+  until?: RegExp;
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+}
+
+export interface BootResult {
+  argv: readonly string[];
+  accel: QemuAccel;
+  /** Everything the guest wrote to its serial console. */
+  console: string;
+  /** qemu's exit status (0 after a guest power-off), or null when it was stopped. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** `until` was seen (and qemu stopped because of it). */
+  matched: boolean;
+  durationMs: number;
+}
+
+export function kvmUsable(): boolean {
+  try {
+    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Boots a supermin ext2 appliance in qemu and returns its serial console. Not finishing in time is
+ * a result (`timedOut`), not an error, so callers can show the console; qemu failing to start is
+ * E_TOOL_FAILED.
+ */
+export async function bootAppliance(options: BootApplianceOptions): Promise<BootResult> {
+  const accel = options.accel ?? (kvmUsable() ? 'kvm' : 'tcg');
+  const argv = qemuArgv({ ...options, accel });
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let seen = '';
+  let matched = false;
+  try {
+    const result = await runTool(argv, {
+      signal: stop.signal,
+      timeoutMs: options.timeoutMs,
+      killGraceMs: 2000,
+      maxStdoutBytes: 32 * 1024 * 1024,
+      missingHint: 'install qemu (Debian: apt-get install qemu-system-x86)',
+      onStdout: (chunk) => {
+        const text = chunk.toString('utf8');
+        options.onOutput?.(text);
+        if (options.until && !matched) {
+          // Keep a window large enough for a marker split across chunks.
+          seen = (seen + text).slice(-65536);
+          if (options.until.test(seen)) {
+            matched = true;
+            stop.abort();
+          }
+        }
+      },
+    });
+    if (result.code !== null && result.code !== 0 && !result.timedOut && !matched) {
+      throw new ToolError('E_TOOL_FAILED', `qemu exited with status ${result.code}: ${lastLines(result.stderr, 5)}`, {
+        hint: 'check the kernel, initrd and root paths; without /dev/kvm qemu runs with TCG (accel=tcg)',
+      });
+    }
+    return {
+      argv,
+      accel,
+      console: result.stdout,
+      exitCode: result.code,
+      timedOut: result.timedOut,
+      matched,
+      durationMs: result.durationMs,
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
