@@ -24,6 +24,9 @@ export function detectRisks(analysis: Analysis, options: DetectOptions = {}): Ri
     (c) => reachable === null || c.inFunction === undefined || reachable.has(c.inFunction),
   );
 
+  const loopConditions = [
+    ...new Set(considered.flatMap((c) => c.guards.filter((g) => g.kind === 'while' && /\bread\b/.test(g.text)).map((g) => g.text))),
+  ];
   for (const cmd of considered) {
     const text = commandText(cmd);
     const add = (kind: RiskKind, severity: Severity, message: string): void => {
@@ -36,7 +39,7 @@ export function detectRisks(analysis: Analysis, options: DetectOptions = {}): Ri
     }
     const eff = effectiveCommand(cmd.name, cmd.args);
     if (eff === null) continue;
-    checkCommand(eff, cmd, add);
+    checkCommand(eff, cmd, loopConditions, add);
     checkDownloadThenRun(eff, cmd, downloads, add);
     const download = downloadedFile(eff, cmd);
     if (download) downloads.push(download);
@@ -235,14 +238,15 @@ const writeOps = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 
 function checkRedirects(cmd: Command, add: Add): void {
   for (const r of cmd.redirects) {
+    const op = r.op.replace(/^\d+/, '');
     const target = unquote(r.target);
     if (/^\/dev\/(?:tcp|udp)\//.test(target)) {
       add('network', 'high', `opens a network connection through ${target}`);
       continue;
     }
     if (/^\d+-?$|^-$/.test(target)) continue;
-    if (writeOps.has(r.op)) checkWriteTarget(r.target, 'writes', add);
-    else if (r.op === '<') checkReadTarget(target, add);
+    if (writeOps.has(op)) checkWriteTarget(r.target, 'writes', add);
+    else if (op === '<') checkReadTarget(target, add);
   }
 }
 
@@ -304,7 +308,7 @@ const passwdMentionOk = new Set([
 
 const passwdEditors = new Set(['vipw', 'vigr']);
 
-function checkCommand(eff: Effective, cmd: Command, add: Add): void {
+function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly string[], add: Add): void {
   const { name, args } = eff;
   const writes = writeTargets(eff);
   for (const [word, how] of writes) checkWriteTarget(word, how, add);
@@ -518,7 +522,7 @@ function checkCommand(eff: Effective, cmd: Command, add: Add): void {
       add('debconf-prompt', 'high', `${name} shows an interactive dialog; nobody can answer it`);
       break;
     case 'read':
-      checkRead(eff, cmd, add);
+      checkRead(eff, cmd, loopConditions, add);
       break;
     default:
       if (isInitScript(name)) {
@@ -713,12 +717,13 @@ function checkRecursive(name: string, p: ParsedArgs, skip: number, add: Add): vo
   }
 }
 
-function checkRead(eff: Effective, cmd: Command, add: Add): void {
-  const fromFile = cmd.redirects.some((r) => (r.op === '<' || r.op === '<<<' || r.op.startsWith('<<')) && unquote(r.target) !== '/dev/tty');
+function checkRead(eff: Effective, cmd: Command, loopConditions: readonly string[], add: Add): void {
+  const fromFile = cmd.redirects.some((r) => r.op.replace(/^\d+/, '').startsWith('<') && unquote(r.target) !== '/dev/tty');
   if (fromFile || cmd.piped || eff.stdinArgs) return;
-  // `while read …; do … done < file` feeds the loop, not the read: treat a read that is itself a
-  // loop condition as reading data, not asking a person.
-  if (cmd.guards.some((g) => (g.kind === 'while' && /\bread\b/.test(g.text)))) return;
+  // `while read …; do … done < file` feeds the loop, not the read, and the analysis keeps no
+  // redirection of the loop: a read that is itself a loop condition is taken as reading data.
+  const own = ['read', ...eff.args.map((a) => a.text)].join(' ');
+  if (loopConditions.some((text) => text.includes(own))) return;
   const tty = cmd.redirects.some((r) => unquote(r.target) === '/dev/tty');
   const prompt = hasAny(parseArgs(eff.args, ['-p', '-d', '-n', '-N', '-t', '-u', '-a', '-i']), '-p');
   if (tty || prompt) add('debconf-prompt', 'medium', `read ${tty ? 'reads the terminal' : 'prompts'}: nobody answers during a build or at first boot`);
@@ -920,10 +925,12 @@ function substitutionDownloadExec(commands: Command[]): Risk[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Functions that run when pacman sources the file and calls `entry`: from it and from top-level calls. */
 function reachableFunctions(analysis: Analysis, entry: string): Set<string> {
   const byName = new Map(analysis.functions.map((f) => [f.name, f]));
   const seen = new Set<string>();
   const queue = [entry];
+  for (const c of analysis.commands) if (c.inFunction === undefined && c.name !== null && byName.has(c.name)) queue.push(c.name);
   while (queue.length > 0) {
     const name = queue.pop()!;
     if (seen.has(name)) continue;

@@ -178,7 +178,7 @@ const cases: Case[] = [
   { name: 'read from file', script: ['read x < /etc/foo/list'], expect: [] },
   {
     name: 'while read loop',
-    script: [['read -r line', { guards: [{ kind: 'while', text: 'read -r line', negated: false }] }]],
+    script: ['read -r line', ['echo "$line"', { guards: [{ kind: 'while', text: 'IFS= read -r line', negated: false }] }]],
     expect: [],
   },
 
