@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { rpmReader } from '../../../src/formats/rpm/rpm-reader.js';
 import type { Package, Scriptlet } from '../../../src/formats/types.js';
+import { RpmSense, RpmTag, RpmType } from '../../../src/formats/rpm/rpm-tags.js';
 import { buildRpm, runTool } from '../../helpers/build-rpm.js';
+import { writeRpmFile, writeRpmHeader } from '../../helpers/write-rpm-header.js';
 import { alphaSpec, alphaSysusersLine, betaSpec } from '../../helpers/rpm-fixture-specs.js';
 
 const dir = t.testdir();
@@ -196,4 +198,38 @@ t.test('sniff', async (t) => {
   t.ok(rpmReader.sniff(readFileSync(file).subarray(0, 8)));
   t.notOk(rpmReader.sniff(Uint8Array.of(0xed, 0xab, 0xee)));
   t.notOk(rpmReader.sniff(Buffer.from('!<arch>\n')));
+});
+
+t.test('synthetic header: stored SYSUSERS, PROG as a STRING, an orphan trigger script', async (t) => {
+  const main = writeRpmHeader([
+    { tag: RpmTag.NAME, type: RpmType.STRING, value: 'synth' },
+    { tag: RpmTag.VERSION, type: RpmType.STRING, value: '2' },
+    { tag: RpmTag.RELEASE, type: RpmType.STRING, value: '7' },
+    { tag: RpmTag.EPOCH, type: RpmType.INT32, value: [0] },
+    { tag: RpmTag.ARCH, type: RpmType.STRING, value: 'x86_64' },
+    { tag: RpmTag.SYSUSERS, type: RpmType.STRING_ARRAY, value: ['g synth -', 'u synth - "Synth" /var/lib/synth'] },
+    { tag: RpmTag.POSTIN, type: RpmType.STRING, value: 'echo hi' },
+    { tag: RpmTag.POSTINPROG, type: RpmType.STRING, value: '/bin/sh' },
+    { tag: RpmTag.POSTINFLAGS, type: RpmType.INT32, value: [3] },
+    // Script 1 has no condition pointing at it: rpm never runs it.
+    { tag: RpmTag.TRIGGERSCRIPTS, type: RpmType.STRING_ARRAY, value: ['echo un', 'echo orphan'] },
+    { tag: RpmTag.TRIGGERSCRIPTPROG, type: RpmType.STRING_ARRAY, value: ['/bin/sh', '/bin/sh'] },
+    { tag: RpmTag.TRIGGERNAME, type: RpmType.STRING_ARRAY, value: ['glibc'] },
+    { tag: RpmTag.TRIGGERVERSION, type: RpmType.STRING_ARRAY, value: ['2.38'] },
+    { tag: RpmTag.TRIGGERFLAGS, type: RpmType.INT32, value: [RpmSense.TRIGGERUN | RpmSense.GREATER] },
+    { tag: RpmTag.TRIGGERINDEX, type: RpmType.INT32, value: [0] },
+  ]);
+  const signature = writeRpmHeader([{ tag: 1000, type: RpmType.INT32, value: [1] }]);
+  const pkg = await rpmReader.read(writeRpmFile(signature, main, Buffer.from('payload')), 'synth.rpm');
+  t.equal(pkg.version, '0:2-7');
+  t.equal(pkg.epoch, 0);
+  t.equal(pkg.arch, 'x86_64');
+  t.same(
+    pkg.scriptlets.map((s) => ({ phase: s.phase, kind: s.interpreter.kind, body: s.body, flags: s.flags, origin: s.origin, triggers: s.triggers })),
+    [
+      { phase: 'sysusers', kind: 'sysusers', body: 'g synth -\nu synth - "Synth" /var/lib/synth', flags: undefined, origin: 'header:SYSUSERS', triggers: undefined },
+      { phase: 'post', kind: 'sh', body: 'echo hi', flags: 3, origin: 'header:POSTIN', triggers: undefined },
+      { phase: 'triggerun', kind: 'sh', body: 'echo un', flags: undefined, origin: 'header:TRIGGERSCRIPTS[0]', triggers: [{ target: 'glibc', op: '>', version: '2.38' }] },
+    ],
+  );
 });
