@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'E_POLICY_SANDBOX'
   | 'E_POLICY_TEST'
   | 'E_SHELL_PARSE'
+  /** A translator met a command it cannot turn into actions faithfully: that part defers. */
+  | 'E_TRANSLATE'
   | 'E_PLAN_CONFLICT'
   | 'E_TOOL_MISSING'
   | 'E_TOOL_FAILED'
