@@ -31,7 +31,10 @@ interface Scope {
   analysis: Analysis;
   policy: ResolvedPolicy;
   runtime: PolicyRuntime;
-  /** Indices into analysis.commands of the commands that run for this scriptlet. */
+  /**
+   * Indices into analysis.commands. analyse() already keeps only the commands that run for the
+   * scriptlet (for Arch, code reachable from the entry function).
+   */
   visible: number[];
 }
 
@@ -41,8 +44,9 @@ export function classify(
   policy: ResolvedPolicy,
   runtime: PolicyRuntime = noRuntime,
 ): Verdict {
-  const s: Scope = { scriptlet, analysis, policy, runtime, visible: visibleCommands(scriptlet, analysis) };
-  const opaque = analysis.parseError !== undefined || analysis.parser === 'none';
+  const s: Scope = { scriptlet, analysis, policy, runtime, visible: analysis.commands.map((_, i) => i) };
+  // Non-shell bodies (lua, perl, python) have no commands to look at; an rpm `-p` program does.
+  const opaque = analysis.parseError !== undefined || (analysis.parser === 'none' && analysis.commands.length === 0);
 
   for (const r of policy.rules) {
     if (r.rule.scope !== 'script') continue;
@@ -87,28 +91,6 @@ export function classify(
 
 function hasCommandFields(m: Match): boolean {
   return commandMatchFields.some((f) => m[f] !== undefined) || m.segment !== undefined;
-}
-
-/**
- * Arch: the scriptlet is one function of a shared .INSTALL; only top-level code and the functions
- * reachable from the entry run. Elsewhere every command counts.
- */
-function visibleCommands(scriptlet: Scriptlet, analysis: Analysis): number[] {
-  const all = analysis.commands.map((_, i) => i);
-  if (scriptlet.entry === undefined) return all;
-  const calls = new Map(analysis.functions.map((f) => [f.name, f.calls]));
-  const reachable = new Set<string>();
-  const queue = [scriptlet.entry];
-  while (queue.length > 0) {
-    const f = queue.pop()!;
-    if (reachable.has(f) || !calls.has(f)) continue;
-    reachable.add(f);
-    queue.push(...calls.get(f)!);
-  }
-  return all.filter((i) => {
-    const fn = analysis.commands[i]!.inFunction;
-    return fn === undefined || reachable.has(fn);
-  });
 }
 
 interface Group {

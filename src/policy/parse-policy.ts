@@ -16,7 +16,7 @@ export interface ParsedPolicy {
   locate: (pointer: string, key?: string) => SourcePosition;
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile<PolicyFile>(PolicySchema);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile<PolicyFile>(PolicySchema);
 
 export function parsePolicyText(text: string, file: string): ParsedPolicy {
   let data: unknown;
