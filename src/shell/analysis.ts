@@ -23,10 +23,11 @@ export interface Word {
 
 /**
  * A condition a command runs under. `kind` says where it came from; `text` is the source text of
- * the condition; `negated` is true in the else-branch / after `||`.
+ * the condition; `negated` is true in the else-branch / after `||`. When `test` is present,
+ * `negated` applies to the test's meaning: `[ "$1" != upgrade ]` is arg-equals upgrade, negated.
  */
 export type Guard =
-  | { kind: 'case'; subject: string; patterns: string[]; negated: false; text: string }
+  | { kind: 'case'; subject: string; patterns: string[]; negated: false; text: string; test?: GuardTest }
   | { kind: 'if' | 'while' | 'and' | 'or'; text: string; negated: boolean; test?: GuardTest }
   | { kind: 'function'; name: string; negated: false; text: string };
 

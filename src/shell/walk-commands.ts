@@ -1,0 +1,222 @@
+import type { Command, FunctionDef, Guard, Heredoc, Redirect, Word } from './analysis.js';
+import { mergeArgEquals, recogniseTest, type RecognisedTest } from './guard-test.js';
+import type { ShRedirect, ShScript, ShStmt, ShWord } from './sh-ast.js';
+import { literalValue, positionalParam } from './sh-word.js';
+
+/** Commands and facts found in a script, before segments are assigned (`segment` is filled later). */
+export interface WalkResult {
+  commands: Command[];
+  functions: FunctionDef[];
+  heredocs: Heredoc[];
+  sourced: string[];
+}
+
+interface Context {
+  guards: Guard[];
+  inFunction?: string;
+  substitution: boolean;
+  piped: boolean;
+  background: boolean;
+}
+
+type ConditionKind = 'if' | 'while' | 'and' | 'or';
+
+function toWord(w: ShWord): Word {
+  const value = literalValue(w);
+  return value === null ? { text: w.raw, literal: false } : { text: value, literal: true };
+}
+
+function toRedirect(r: ShRedirect): Redirect {
+  const op = `${r.fd ?? ''}${r.op}`;
+  return { op, target: r.target ? toWord(r.target) : { text: '', literal: true } };
+}
+
+/** The statement whose exit status decides a condition list: the last one. */
+function deciding(stmts: ShStmt[]): ShStmt | null {
+  return stmts[stmts.length - 1] ?? null;
+}
+
+function guard(kind: ConditionKind, text: string, negated: boolean, recognised: RecognisedTest): Guard {
+  const g: Guard = { kind, text, negated: negated !== recognised.flip };
+  if (recognised.test.type !== 'other') g.test = recognised.test;
+  return g;
+}
+
+/**
+ * Guards for "the condition `stmt` holds" (or fails, when `negated`). Conjunctions split into one
+ * guard per part (`a && b` holds when both hold; `a || b` fails when both fail), alternatives on
+ * the same argument merge into one arg-equals, and `!` folds into `negated`.
+ */
+export function conditionGuards(kind: ConditionKind, stmt: ShStmt, negated: boolean): Guard[] {
+  const node = stmt.node;
+  if (node.type === 'pipeline' && node.negated && node.stmts.length === 1 && node.stmts[0]) {
+    return conditionGuards(kind, node.stmts[0], !negated);
+  }
+  if (node.type === 'block' && !node.subshell) {
+    const inner = deciding(node.body);
+    if (inner && node.body.length === 1) return conditionGuards(kind, inner, negated);
+  }
+  if (node.type === 'andor') {
+    if (node.op === '&&' && !negated) return [...conditionGuards(kind, node.left, false), ...conditionGuards(kind, node.right, false)];
+    if (node.op === '||' && negated) return [...conditionGuards(kind, node.left, true), ...conditionGuards(kind, node.right, true)];
+    if (node.op === '||') {
+      const merged = mergeArgEquals(alternatives(stmt).map(recogniseTest));
+      return [guard(kind, stmt.text, negated, merged ?? { test: { type: 'other' }, flip: false })];
+    }
+    return [guard(kind, stmt.text, negated, { test: { type: 'other' }, flip: false })];
+  }
+  if (node.type === 'simple' || node.type === 'test') return [guard(kind, stmt.text, negated, recogniseTest(stmt))];
+  return [guard(kind, stmt.text, negated, { test: { type: 'other' }, flip: false })];
+}
+
+/** `a || b || c` as [a, b, c], looking through `{ ..; }` groups. */
+function alternatives(stmt: ShStmt): ShStmt[] {
+  const node = stmt.node;
+  if (node.type === 'andor' && node.op === '||') return [...alternatives(node.left), ...alternatives(node.right)];
+  if (node.type === 'block' && !node.subshell && node.body.length === 1 && node.body[0]) return alternatives(node.body[0]);
+  return [stmt];
+}
+
+function conditionListGuards(kind: ConditionKind, stmts: ShStmt[], negated: boolean): Guard[] {
+  const last = deciding(stmts);
+  if (!last) return [];
+  return conditionGuards(kind, last, negated);
+}
+
+/** Walk a parsed script into commands with their guards, function definitions, heredocs and sourced files. */
+export function walkCommands(script: ShScript): WalkResult {
+  const commands: Command[] = [];
+  const functions: { name: string; line: number }[] = [];
+  const heredocs: Heredoc[] = [];
+  const sourced: string[] = [];
+
+  const walkSubs = (subs: ShStmt[][], ctx: Context): void => {
+    for (const list of subs) walkList(list, { ...ctx, substitution: true, piped: false, background: false });
+  };
+
+  const walkList = (stmts: ShStmt[], ctx: Context): void => {
+    for (const s of stmts) walkStmt(s, ctx);
+  };
+
+  const walkStmt = (stmt: ShStmt, outer: Context): void => {
+    const ctx: Context = stmt.background ? { ...outer, background: true } : outer;
+    const node = stmt.node;
+    for (const r of stmt.redirects) if (r.target) walkSubs(r.target.subs, ctx);
+    const simpleName =
+      node.type === 'simple' && node.words[0] ? literalValue(node.words[0]) : node.type === 'decl' ? node.variant : null;
+    for (const r of stmt.redirects) {
+      if (r.heredoc) heredocs.push({ line: r.line, delimiter: r.heredoc.delimiter, command: simpleName, body: r.heredoc.body });
+    }
+    switch (node.type) {
+      case 'simple': {
+        for (const a of node.assigns) walkSubs(a.subs, ctx);
+        for (const w of node.words) walkSubs(w.subs, ctx);
+        const [first, ...rest] = node.words;
+        if (!first) return;
+        emit(literalValue(first), rest, stmt, ctx);
+        if ((simpleName === '.' || simpleName === 'source') && rest[0]) {
+          const path = literalValue(rest[0]);
+          if (path !== null) sourced.push(path);
+        }
+        return;
+      }
+      case 'decl':
+        for (const a of node.args) walkSubs(a.subs, ctx);
+        emit(node.variant, node.args, stmt, ctx);
+        return;
+      case 'test':
+        for (const w of node.words) walkSubs(w.subs, ctx);
+        emit('[[', node.words, stmt, ctx);
+        return;
+      case 'pipeline': {
+        const piped = node.stmts.length > 1 || ctx.piped;
+        for (const s of node.stmts) walkStmt(s, { ...ctx, piped });
+        return;
+      }
+      case 'andor': {
+        walkStmt(node.left, ctx);
+        const kind: ConditionKind = node.op === '&&' ? 'and' : 'or';
+        const guards = conditionGuards(kind, node.left, node.op === '||');
+        walkStmt(node.right, { ...ctx, guards: [...ctx.guards, ...guards] });
+        return;
+      }
+      case 'if': {
+        let failed: Guard[] = [];
+        for (const clause of node.clauses) {
+          walkList(clause.cond, { ...ctx, guards: [...ctx.guards, ...failed] });
+          const holds = conditionListGuards('if', clause.cond, false);
+          walkList(clause.body, { ...ctx, guards: [...ctx.guards, ...failed, ...holds] });
+          failed = [...failed, ...conditionListGuards('if', clause.cond, true)];
+        }
+        if (node.elseBody) walkList(node.elseBody, { ...ctx, guards: [...ctx.guards, ...failed] });
+        return;
+      }
+      case 'case': {
+        walkSubs(node.subject.subs, ctx);
+        const subject = node.subject.raw;
+        const arg = positionalParam(node.subject);
+        for (const arm of node.arms) {
+          for (const p of arm.patterns) walkSubs(p.subs, ctx);
+          const values = arm.patterns.map(literalValue);
+          const patterns = arm.patterns.map((p, i) => values[i] ?? p.raw);
+          const g: Guard = {
+            kind: 'case',
+            subject,
+            patterns,
+            negated: false,
+            text: `case ${subject} in ${arm.patterns.map((p) => p.raw).join('|')})`,
+          };
+          if (arg !== null && values.every((v) => v !== null)) g.test = { type: 'arg-equals', arg, values: values as string[] };
+          walkList(arm.body, { ...ctx, guards: [...ctx.guards, g] });
+        }
+        return;
+      }
+      case 'loop':
+        walkList(node.cond, ctx);
+        walkList(node.body, { ...ctx, guards: [...ctx.guards, ...conditionListGuards('while', node.cond, node.until)] });
+        return;
+      case 'for':
+        for (const w of node.items) walkSubs(w.subs, ctx);
+        walkList(node.body, ctx);
+        return;
+      case 'block':
+        walkList(node.body, ctx);
+        return;
+      case 'function': {
+        functions.push({ name: node.name, line: stmt.line });
+        const g: Guard = { kind: 'function', name: node.name, negated: false, text: `${node.name}()` };
+        walkStmt(node.body, { guards: [...ctx.guards, g], inFunction: node.name, substitution: false, piped: false, background: false });
+        return;
+      }
+      case 'other':
+        walkSubs(node.subs, ctx);
+        return;
+    }
+  };
+
+  const emit = (name: string | null, args: ShWord[], stmt: ShStmt, ctx: Context): void => {
+    const cmd: Command = {
+      name,
+      args: args.map(toWord),
+      line: stmt.line,
+      guards: ctx.guards,
+      redirects: stmt.redirects.map(toRedirect),
+      segment: -1,
+    };
+    if (ctx.inFunction !== undefined) cmd.inFunction = ctx.inFunction;
+    if (ctx.piped) cmd.piped = true;
+    if (ctx.background) cmd.background = true;
+    if (ctx.substitution) cmd.substitution = true;
+    commands.push(cmd);
+  };
+
+  walkList(script.stmts, { guards: [], substitution: false, piped: false, background: false });
+
+  const defined = new Set(functions.map((f) => f.name));
+  const functionDefs: FunctionDef[] = functions.map((f) => {
+    const calls = new Set<string>();
+    for (const c of commands) if (c.inFunction === f.name && c.name !== null && defined.has(c.name)) calls.add(c.name);
+    return { name: f.name, line: f.line, calls: [...calls].sort() };
+  });
+  return { commands, functions: functionDefs, heredocs, sourced: [...new Set(sourced)].sort() };
+}
