@@ -4,7 +4,8 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { findShells, makeRoot, readJournal, readText, runAgent, step } from '../helpers/agent-harness.js';
 
 const { shells, missing } = findShells(t.testdir());
-for (const m of missing) t.skip(`${m} is not installed`);
+// The agent must be proven on both shells: a missing one is a failed check, not a skipped one.
+for (const m of missing) t.fail(`${m} is not installed (apt-get install busybox dash)`);
 
 // Each step appends "<id> <argc> [arg]..." to $SCRIPTLET_ROOT/out, so order and argv are visible.
 const record = 'printf "%s %s" "$0" "$#" >>"$SCRIPTLET_ROOT/out"; for a in "$@"; do printf " [%s]" "$a" >>"$SCRIPTLET_ROOT/out"; done; echo >>"$SCRIPTLET_ROOT/out"\n';

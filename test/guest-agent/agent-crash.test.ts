@@ -1,0 +1,182 @@
+import t from 'tap';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AgentRoot, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step } from '../helpers/agent-harness.js';
+
+const { shells, missing } = findShells(t.testdir());
+// The agent must be proven on both shells: a missing one is a failed check, not a skipped one.
+for (const m of missing) t.fail(`${m} is not installed (apt-get install busybox dash)`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(cond: () => boolean, ms = 15000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await sleep(20);
+  }
+}
+
+/** Each run of step `id` appends a line to $SCRIPTLET_ROOT/count.<id>. */
+const counting = (id: string, more = '') => `echo x >>"$SCRIPTLET_ROOT/count.${id}"\n${more}`;
+const runs = (r: AgentRoot, id: string) => readText(join(r.root, `count.${id}`)).split('\n').filter(Boolean).length;
+
+/** Starts the agent and resolves with its pid (its process group) plus the promise of its end. */
+function startAgent(r: AgentRoot, shell: Shell, args: string[] = []) {
+  let pid = 0;
+  const done = runAgent(r, shell, args, { onSpawn: (p) => (pid = p), limitMs: 30000 });
+  return { pid: () => pid, done };
+}
+
+for (const shell of shells) {
+  t.test(`${shell.name}: power cut mid-step: that step runs again, finished ones do not`, async (t) => {
+    // The second step sleeps on its first run only; its pid lets the test cut "power" to it too.
+    const r = makeRoot(t.testdir(), [
+      step(shell, '0001-a.postinst', counting('a')),
+      step(shell, '0002-b.postinst', counting('b', '[ "$(wc -l <"$SCRIPTLET_ROOT/count.b")" -gt 1 ] && exit 0\necho $$ >"$SCRIPTLET_ROOT/b.pid"\nexec sleep 30\n')),
+      step(shell, '0003-c.postinst', counting('c')),
+    ]);
+    const pidFile = join(r.root, 'b.pid');
+    const agent = startAgent(r, shell);
+    await waitFor(() => readText(pidFile).endsWith('\n'));
+    process.kill(-agent.pid(), 'SIGKILL');
+    // The step runs in its own session; a power cut takes it down as well.
+    process.kill(Number(readText(pidFile)), 'SIGKILL');
+    const killed = await agent.done;
+    t.equal(killed.signal, 'SIGKILL');
+
+    const j = readJournal(r);
+    t.match(j.get('0001-a.postinst'), { state: 'ok', attempts: 1 });
+    t.match(j.get('0002-b.postinst'), { state: 'started', rc: '-', attempts: 1 });
+    t.notOk(j.has('0003-c.postinst'));
+    const st = await runAgent(r, shell, ['status', '--json']);
+    t.equal(st.code, 3, 'status: incomplete');
+    t.match(JSON.parse(st.stdout), { result: 'incomplete', running: false, ok: 1, pending: 2 });
+    t.match((await runAgent(r, shell, ['status'])).stdout, /started +0002-b\.postinst .*interrupted; runs again/);
+
+    const again = await runAgent(r, shell, ['run']);
+    t.equal(again.code, 0, 'the resumed run takes over the dead agent lock and finishes');
+    t.equal(runs(r, 'a'), 1, 'the finished step did not run again');
+    t.equal(runs(r, 'b'), 2, 'the interrupted step ran again');
+    t.equal(runs(r, 'c'), 1);
+    t.match(readJournal(r).get('0002-b.postinst'), { state: 'ok', attempts: 2 });
+    t.ok(existsSync(join(r.state, 'done')));
+  });
+
+  t.test(`${shell.name}: SIGKILL at many points keeps the journal consistent and never re-runs a finished step`, async (t) => {
+    const ids = ['0001-a.postinst', '0002-b.postinst', '0003-c.postinst', '0004-d.postinst', '0005-e.postinst'];
+    const r = makeRoot(
+      t.testdir(),
+      ids.map((id) => step(shell, id, counting(id))),
+    );
+    let kills = 0;
+    for (let delay = 0; delay <= 600 && !existsSync(join(r.state, 'done')); delay += 15) {
+      const before = readJournal(r);
+      const countsBefore = new Map(ids.map((id) => [id, runs(r, id)]));
+      const agent = startAgent(r, shell);
+      await sleep(delay);
+      try {
+        process.kill(-agent.pid(), 'SIGKILL');
+        kills++;
+      } catch {
+        // it had already finished
+      }
+      await agent.done;
+      let after;
+      try {
+        after = readJournal(r);
+      } catch (e) {
+        t.fail(`journal unreadable after a kill at ${delay}ms: ${String(e)}`);
+        return;
+      }
+      for (const id of ids) {
+        if (before.get(id)?.state === 'ok') {
+          t.equal(runs(r, id), countsBefore.get(id), `${id} finished before the kill at ${delay}ms and did not run again`);
+          t.equal(after.get(id)?.state, 'ok');
+        }
+        // A step counts as run only after `started` is durable: a run is never unrecorded.
+        if (runs(r, id) > 0) t.ok(after.has(id), `${id} ran, so the journal knows it`);
+      }
+    }
+    t.ok(kills > 3, `the agent was killed mid-run ${kills} times`);
+    const last = await runAgent(r, shell, ['run']);
+    t.equal(last.code, 0);
+    const j = readJournal(r);
+    for (const id of ids) {
+      t.equal(j.get(id)?.state, 'ok');
+      t.ok(runs(r, id) >= 1 && runs(r, id) <= j.get(id)!.attempts, `${id}: ran ${runs(r, id)} times in ${j.get(id)!.attempts} attempts`);
+    }
+    t.ok(existsSync(join(r.state, 'done')));
+  });
+
+  t.test(`${shell.name}: a stray temp file from an interrupted journal write is not trusted`, async (t) => {
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a')), step(shell, '0002-b.postinst', counting('b'))]);
+    mkdirSync(r.state, { recursive: true });
+    // What a crash between writing and renaming leaves: a complete-looking, uncommitted journal.
+    writeFileSync(join(r.state, 'journal.tmp'), '0001-a.postinst\tok\t0\t1\t-\t2024-01-01T00:00:00Z\n0002-b.post');
+    writeFileSync(join(r.state, 'status.json.tmp'), '{"trunc');
+    const res = await runAgent(r, shell, []);
+    t.equal(res.code, 0);
+    t.equal(runs(r, 'a'), 1, 'the uncommitted "ok" did not count');
+    t.notOk(existsSync(join(r.state, 'journal.tmp')));
+    t.notOk(existsSync(join(r.state, 'status.json.tmp')));
+    t.equal(readJournal(r).size, 2);
+  });
+
+  t.test(`${shell.name}: a journal write that fails (disk full) stops the run and keeps the journal`, async (t) => {
+    // On its first run the step makes the agent's next journal write hit ENOSPC.
+    const sabotage = 'if [ "$(wc -l <"$SCRIPTLET_ROOT/count.a")" -eq 1 ]; then ln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"; fi\n';
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', sabotage)), step(shell, '0002-b.postinst', counting('b'))]);
+    const res = await runAgent(r, shell, []);
+    t.equal(res.code, 3);
+    t.match(readText(r.console), /error cannot write the journal .* after step 0001-a\.postinst; it will run again/);
+    t.match(readJournal(r).get('0001-a.postinst'), { state: 'started', attempts: 1 }, 'the journal still says started');
+    t.equal(runs(r, 'b'), 0, 'no step runs unrecorded');
+    t.notOk(existsSync(join(r.state, 'done')));
+
+    const again = await runAgent(r, shell, []);
+    t.equal(again.code, 0);
+    t.equal(runs(r, 'a'), 2, 'at-least-once: the step whose result was lost ran again');
+    t.equal(runs(r, 'b'), 1);
+  });
+
+  t.test(`${shell.name}: a log that cannot be written (disk full) does not stop the step`, async (t) => {
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', 'echo output\n'))]);
+    mkdirSync(join(r.state, 'logs'), { recursive: true });
+    symlinkSync('/dev/full', join(r.state, 'logs', '0001-a.postinst.log'));
+    const res = await runAgent(r, shell, []);
+    t.equal(res.code, 0);
+    t.equal(runs(r, 'a'), 1);
+    t.match(readJournal(r).get('0001-a.postinst'), { state: 'ok', rc: '0' });
+    t.match(readText(r.console), /warning cannot write .*0001-a\.postinst\.log/);
+  });
+
+  t.test(`${shell.name}: one agent at a time; SIGTERM stops the step and leaves it to run again`, async (t) => {
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', 'echo $$ >"$SCRIPTLET_ROOT/a.pid"\nsleep 30\n'))]);
+    const pidFile = join(r.root, 'a.pid');
+    const agent = startAgent(r, shell);
+    await waitFor(() => readText(pidFile).endsWith('\n'));
+    const second = await runAgent(r, shell, ['retry']);
+    t.equal(second.code, 3);
+    t.match(readText(r.console), /error another agent is running/);
+    t.match(JSON.parse((await runAgent(r, shell, ['status', '--json'])).stdout), { running: true });
+
+    process.kill(agent.pid(), 'SIGTERM');
+    const first = await agent.done;
+    t.equal(first.code, 143);
+    const stepPid = Number(readText(pidFile));
+    await waitFor(() => !alive(stepPid), 5000);
+    t.pass('the running step was stopped with the agent');
+    t.match(readJournal(r).get('0001-a.postinst'), { state: 'started' });
+    t.match(readText(r.console), /error interrupted by signal/);
+    t.notOk(existsSync(join(r.root, 'run', 'scriptlet-agent.lock')), 'the lock was released');
+  });
+}
