@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { FormatError } from '../../../src/errors.js';
 import { decompress, decompressChunks, sniffCompression } from '../../../src/formats/archive/decompress.js';
 import { MAX_ZSTD_WINDOW } from '../../../src/formats/archive/zstd-frames.js';
@@ -8,7 +8,7 @@ import { compressWith } from '../../helpers/make-archives.js';
 const context = { file: 'pkg.deb', member: 'control.tar.x', offset: 120 };
 const sample = Buffer.from(Array.from({ length: 5000 }, (_, i) => `line ${i} ${(i * 7919) % 1000}\n`).join(''));
 
-async function expectFormatError(t: Tap.Test, promise: Promise<unknown>, code: string): Promise<FormatError | undefined> {
+async function expectFormatError(t: Test, promise: Promise<unknown>, code: string): Promise<FormatError | undefined> {
   try {
     await promise;
     t.fail(`expected ${code}`);

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { FormatError } from '../../../src/errors.js';
 import { decompressChunks } from '../../../src/formats/archive/decompress.js';
 import { normaliseArchivePath } from '../../../src/formats/archive/archive-path.js';
@@ -7,7 +7,7 @@ import { compressWith, makeTar } from '../../helpers/make-archives.js';
 
 const context = { file: 'pkg.deb', member: 'control.tar.gz', offset: 132 };
 
-async function expectError(t: Tap.Test, promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+async function expectError(t: Test, promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   try {
     await promise;
     t.fail(`expected ${code}`);
