@@ -11,6 +11,9 @@
  * - A script that could not be parsed, or is not shell, is one part that only rules naming
  *   `language` or `parseError` (or scope 'script') can decide.
  * - No rule: defer, by the built-in rule `(default)`.
+ * - A translating segment or script-scope rule runs its translator on each of its commands except
+ *   those the policy drops on their own (condition tests, `|| true`, messages); one command the
+ *   translator cannot handle defers the part.
  */
 import type { Action } from '../actions/action.js';
 import { PolicyError, ScriptletError } from '../errors.js';
@@ -122,11 +125,10 @@ function decideSegment(s: Scope, segment: number, commands: number[]): PartVerdi
   const seg = s.analysis.segments[segment];
   for (const r of s.policy.rules) {
     const m = r.rule.match;
-    if (r.rule.scope === 'script' || m.segment === undefined) continue;
-    if (commandMatchFields.some((f) => m[f] !== undefined)) continue;
+    if (r.rule.scope === 'script' || !isSegmentRule(m)) continue;
     if (!scriptFieldsMatch(m, s.scriptlet, s.analysis, s.visible.length)) continue;
     // Every command of a segment lies in it, so the first command stands for the segment.
-    if (!commandFieldsMatch({ segment: m.segment }, s.analysis.commands[commands[0]!]!, s.analysis)) continue;
+    if (!commandFieldsMatch({ segment: m.segment! }, s.analysis.commands[commands[0]!]!, s.analysis)) continue;
     const part: PartRef = { kind: 'segment', index: segment };
     if (m.js !== undefined && !s.runtime.predicate(r, predicateInput(s, part, commands, seg))) continue;
     return decide(s, r, part, commands);
@@ -148,6 +150,24 @@ function decideCommand(s: Scope, i: number): PartVerdict {
   return fallback(part, 'no rule matched');
 }
 
+function isSegmentRule(m: Match): boolean {
+  return m.segment !== undefined && !commandMatchFields.some((f) => m[f] !== undefined);
+}
+
+/** True when the first part rule (other than segment rules) matching command `i` drops it. */
+function droppedOnItsOwn(s: Scope, i: number): boolean {
+  const command = s.analysis.commands[i]!;
+  for (const r of s.policy.rules) {
+    const m = r.rule.match;
+    if (r.rule.scope === 'script' || isSegmentRule(m)) continue;
+    if (!scriptFieldsMatch(m, s.scriptlet, s.analysis, s.visible.length)) continue;
+    if (!commandFieldsMatch(m, command, s.analysis)) continue;
+    if (m.js !== undefined && !s.runtime.predicate(r, predicateInput(s, { kind: 'command', index: i }, [i]))) continue;
+    return r.rule.outcome === 'drop';
+  }
+  return false;
+}
+
 function ruleRef(r: ResolvedRule): RuleRef {
   return { id: r.rule.id, policy: r.policy, file: r.file };
 }
@@ -161,6 +181,9 @@ function decide(s: Scope, r: ResolvedRule, part: PartRef, commands: number[]): P
   if (r.rule.outcome !== 'translate') return { ...base, outcome: r.rule.outcome, actions: [] };
   const actions: Action[] = [];
   for (const i of commands) {
+    // Generated snippets and whole scripts carry tests, `|| true` and messages around the work;
+    // what the policy drops on its own needs no translator.
+    if (part.kind !== 'command' && droppedOnItsOwn(s, i)) continue;
     const got = translateOne(s, r, i);
     if (typeof got === 'string') return { ...base, outcome: 'defer', reason: got, actions: [] };
     actions.push(...got);

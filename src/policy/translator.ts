@@ -19,8 +19,9 @@ export interface TranslatorContext {
  * translator understands (non-literal arguments, unknown flags): the part then defers.
  *
  * For a rule matching a generated segment (debhelper, rpm macro), the classifier calls the
- * translator once per command of the segment, in script order, and concatenates the actions; one
- * `null` defers the whole segment.
+ * translator once per command of the segment, in script order, skipping commands the policy drops
+ * on their own (`[ .. ]` tests, `|| true`, messages), and concatenates the actions; one `null` (or
+ * thrown E_TRANSLATE) defers the whole segment.
  */
 export type Translator = (
   command: Command,
