@@ -2,20 +2,11 @@ import t from 'tap';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AgentRoot, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step } from '../helpers/agent-harness.js';
+import { type AgentRoot, alive, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step } from '../helpers/agent-harness.js';
 
 const { shells, missing } = findShells(t.testdir());
 // The agent must be proven on both shells: a missing one is a failed check, not a skipped one.
 for (const m of missing) t.fail(`${m} is not installed (apt-get install busybox dash)`);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(cond: () => boolean, ms = 15000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,23 +1,13 @@
 import t from 'tap';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findShells, makeRoot, readJournal, readText, runAgent, step } from '../helpers/agent-harness.js';
+import { alive, findShells, makeRoot, readJournal, readText, runAgent, step } from '../helpers/agent-harness.js';
 
 const { shells, missing } = findShells(t.testdir());
 // The agent must be proven on both shells: a missing one is a failed check, not a skipped one.
 for (const m of missing) t.fail(`${m} is not installed (apt-get install busybox dash)`);
 
 const deferred = (root: string, ...p: string[]) => join(root, 'usr/lib/scriptlet/deferred', ...p);
-
-/** True while a process with this pid exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function killIfAlive(pidFile: string): void {
   const pid = Number(readText(pidFile).trim());

@@ -183,6 +183,16 @@ export function readJournal(r: AgentRoot): Map<string, JournalEntry> {
   return entries;
 }
 
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
