@@ -35,7 +35,8 @@ export function sniffArchCandidate(head: Uint8Array): boolean {
  * Reads `.PKGINFO` and `.INSTALL` from an Arch package (.pkg.tar with zstd, xz, gzip or nothing).
  * makepkg puts its dot-files before the payload (it lists `./.*` first), and pacman itself stops
  * reading once it has the metadata, so reading stops at the first non-metadata entry after
- * `.PKGINFO`: the payload is never decompressed beyond that point.
+ * `.PKGINFO`: the payload of a makepkg-built package is never decompressed. A package laid out
+ * otherwise is read on until `.PKGINFO` turns up, within the decompression limit.
  */
 export function createArchReader(options: ArchReaderOptions = {}): PackageReader {
   const limit = options.limit ?? DEFAULT_ARCH_LIMIT;
@@ -55,7 +56,7 @@ export function createArchReader(options: ArchReaderOptions = {}): PackageReader
       };
       const pkginfoText = text('.PKGINFO');
       if (pkginfoText === undefined) {
-        throw new FormatError('E_FORMAT_CORRUPT', 'no .PKGINFO before the package payload', context);
+        throw new FormatError('E_FORMAT_CORRUPT', 'no .PKGINFO in the archive: not an Arch package', context);
       }
       const infoContext: ErrorContext = { file, member: '.PKGINFO' };
       const info = parsePkgInfo(pkginfoText, infoContext);

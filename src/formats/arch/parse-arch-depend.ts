@@ -1,7 +1,7 @@
 import { FormatError, type ErrorContext } from '../../errors.js';
 import type { Dependency } from '../types.js';
 
-const depend = /^([A-Za-z0-9@._+-]+)(?:(>=|<=|=|<|>)([^:\s]+))?(?::\s.*)?$/;
+const depend = /^([A-Za-z0-9@._+-]+)(?:(>=|<=|=|<|>)([A-Za-z0-9._+~:-]+))?(?::\s.*)?$/;
 
 /**
  * Parses one alpm dependency (`depend`, `provides` value): `name[op version][: description]`.
