@@ -112,7 +112,7 @@ export async function analyse(scriptlet: Scriptlet): Promise<Analysis> {
   }
   const parsed = await parseShell(scriptlet.body, kind);
   if ('error' in parsed) return { ...empty(kind, parsed.parser), parseError: parsed.error };
-  let walk = walkCommands(parsed.script);
+  let walk = walkCommands(parsed.script, scriptlet.entry);
   if (scriptlet.entry !== undefined) walk = restrictToEntry(walk, scriptlet.entry);
   const commands = walk.commands.map((c, i) => ({ c, i })).sort((a, b) => a.c.line - b.c.line || a.i - b.i).map((x) => x.c);
   const segments = shellSegments(scriptlet, parsed.script.stmts, commands);

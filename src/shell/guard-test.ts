@@ -154,10 +154,11 @@ const versionOpFlip: Record<string, string> = {
 };
 
 /** Recognise what one condition command tests. */
-export function recogniseTest(stmt: ShStmt): RecognisedTest {
+export function recogniseTest(stmt: ShStmt, resolve: (word: ShWord) => ShWord = (w) => w): RecognisedTest {
   const cmd = conditionWords(stmt);
   if (!cmd) return other;
-  const { name, args } = cmd;
+  const { name } = cmd;
+  const args = cmd.args.map(resolve);
   if (name === '[' || name === 'test' || name === '[[') {
     if (name === '[[') {
       // `[[ a == b || c ]]` uses `||`/`&&` where `[` uses -o/-a.

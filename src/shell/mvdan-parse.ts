@@ -153,8 +153,9 @@ class Converter {
         return { type: 'loop', until: Boolean(cmd.Until), cond: this.stmts(cmd.Cond), body: this.stmts(cmd.Do) };
       case 'ForClause': {
         const loop = cmd.Loop as MvNode;
-        const items = this.sx.NodeType(loop) === 'WordIter' ? (loop.Items ?? []).map((w: MvNode) => this.word(w)) : [];
-        return { type: 'for', items, body: this.stmts(cmd.Do) };
+        const iter = this.sx.NodeType(loop) === 'WordIter';
+        const items = iter ? (loop.Items ?? []).map((w: MvNode) => this.word(w)) : [];
+        return { type: 'for', variable: iter ? (loop.Name.Value as string) : null, items, body: this.stmts(cmd.Do) };
       }
       case 'Block':
         return { type: 'block', subshell: false, body: this.stmts(cmd.Stmts) };

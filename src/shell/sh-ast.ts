@@ -59,7 +59,7 @@ export type ShNode =
   | { type: 'if'; clauses: ShIfClause[]; elseBody: ShStmt[] | null }
   | { type: 'case'; subject: ShWord; arms: ShCaseArm[] }
   | { type: 'loop'; until: boolean; cond: ShStmt[]; body: ShStmt[] }
-  | { type: 'for'; items: ShWord[]; body: ShStmt[] }
+  | { type: 'for'; variable: string | null; items: ShWord[]; body: ShStmt[] }
   | { type: 'block'; subshell: boolean; body: ShStmt[] }
   | { type: 'function'; name: string; body: ShStmt }
   /** `(( .. ))`, `let`-style arithmetic and anything else with no command of its own. */

@@ -43,10 +43,7 @@ export async function parseWithTreeSitter(source: string): Promise<ShScript | nu
     sourceLines = source.split('\n');
     return { stmts: statements(tree.rootNode, 0) };
   } catch (err) {
-    if (err instanceof Unsupported) {
-      if (process.env.SCRIPTLET_DEBUG_TS) process.stderr.write(`tree-sitter: ${err.message}\n`);
-      return null;
-    }
+    if (err instanceof Unsupported) return null;
     throw err;
   } finally {
     tree.delete();
@@ -218,12 +215,12 @@ function statement(node: Node): ShStmt {
       const body = node.childForFieldName('body');
       if (body?.type !== 'do_group') throw new Unsupported('for');
       const items = node.childrenForFieldName('value').filter((n): n is Node => n !== null).map(word);
-      return stmtOf(node, { type: 'for', items, body: statements(body, 0) });
+      return stmtOf(node, { type: 'for', variable: node.childForFieldName('variable')?.text ?? null, items, body: statements(body, 0) });
     }
     case 'c_style_for_statement': {
       const body = node.childForFieldName('body');
       if (body?.type !== 'do_group' && body?.type !== 'compound_statement') throw new Unsupported('c-style for');
-      return stmtOf(node, { type: 'for', items: [], body: statements(body, 0) });
+      return stmtOf(node, { type: 'for', variable: null, items: [], body: statements(body, 0) });
     }
     case 'compound_statement': {
       if (node.child(0)?.type === '((') return stmtOf(node, { type: 'other', subs: nestedSubs(node) });

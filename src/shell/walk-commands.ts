@@ -1,5 +1,6 @@
 import type { Command, FunctionDef, Guard, Heredoc, Redirect, Word } from './analysis.js';
 import { mergeArgEquals, recogniseTest, type RecognisedTest } from './guard-test.js';
+import { positionalContext, resetsPositionals, resolvePositional } from './positional-context.js';
 import type { ShRedirect, ShScript, ShStmt, ShWord } from './sh-ast.js';
 import { literalValue, positionalParam } from './sh-word.js';
 
@@ -11,7 +12,15 @@ export interface WalkResult {
   sourced: string[];
 }
 
+/** Whether `$1`… still hold the script's arguments; shared by the statements of one shell scope. */
+interface Scope {
+  scriptArgs: boolean;
+}
+
+type Resolve = (word: ShWord) => ShWord;
+
 interface Context {
+  scope: Scope;
   guards: Guard[];
   inFunction?: string;
   substitution: boolean;
@@ -47,25 +56,26 @@ function guard(kind: ConditionKind, text: string, negated: boolean, recognised: 
  * guard per part (`a && b` holds when both hold; `a || b` fails when both fail), alternatives on
  * the same argument merge into one arg-equals, and `!` folds into `negated`.
  */
-export function conditionGuards(kind: ConditionKind, stmt: ShStmt, negated: boolean): Guard[] {
+export function conditionGuards(kind: ConditionKind, stmt: ShStmt, negated: boolean, resolve: Resolve = (w) => w): Guard[] {
   const node = stmt.node;
+  const recurse = (inner: ShStmt, neg: boolean): Guard[] => conditionGuards(kind, inner, neg, resolve);
   if (node.type === 'pipeline' && node.negated && node.stmts.length === 1 && node.stmts[0]) {
-    return conditionGuards(kind, node.stmts[0], !negated);
+    return recurse(node.stmts[0], !negated);
   }
   if (node.type === 'block' && !node.subshell) {
     const inner = deciding(node.body);
-    if (inner && node.body.length === 1) return conditionGuards(kind, inner, negated);
+    if (inner && node.body.length === 1) return recurse(inner, negated);
   }
   if (node.type === 'andor') {
-    if (node.op === '&&' && !negated) return [...conditionGuards(kind, node.left, false), ...conditionGuards(kind, node.right, false)];
-    if (node.op === '||' && negated) return [...conditionGuards(kind, node.left, true), ...conditionGuards(kind, node.right, true)];
+    if (node.op === '&&' && !negated) return [...recurse(node.left, false), ...recurse(node.right, false)];
+    if (node.op === '||' && negated) return [...recurse(node.left, true), ...recurse(node.right, true)];
     if (node.op === '||') {
-      const merged = mergeArgEquals(alternatives(stmt).map(recogniseTest));
+      const merged = mergeArgEquals(alternatives(stmt).map((s) => recogniseTest(s, resolve)));
       return [guard(kind, stmt.text, negated, merged ?? { test: { type: 'other' }, flip: false })];
     }
     return [guard(kind, stmt.text, negated, { test: { type: 'other' }, flip: false })];
   }
-  if (node.type === 'simple' || node.type === 'test') return [guard(kind, stmt.text, negated, recogniseTest(stmt))];
+  if (node.type === 'simple' || node.type === 'test') return [guard(kind, stmt.text, negated, recogniseTest(stmt, resolve))];
   return [guard(kind, stmt.text, negated, { test: { type: 'other' }, flip: false })];
 }
 
@@ -77,21 +87,70 @@ function alternatives(stmt: ShStmt): ShStmt[] {
   return [stmt];
 }
 
-function conditionListGuards(kind: ConditionKind, stmts: ShStmt[], negated: boolean): Guard[] {
+function conditionListGuards(kind: ConditionKind, stmts: ShStmt[], negated: boolean, resolve: Resolve): Guard[] {
   const last = deciding(stmts);
   if (!last) return [];
-  return conditionGuards(kind, last, negated);
+  return conditionGuards(kind, last, negated, resolve);
+}
+
+function sameGuards(a: Guard, b: Guard): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Commands inside a function run where the function is called. The guards every call site shares
+ * (their common prefix, call sites in other functions included) are necessary for the function's
+ * commands too, so they are put in front of the guards found inside the function.
+ */
+function inlineCallSiteGuards(commands: Command[], defined: Set<string>): void {
+  // Results that did not meet a cycle are final and memoised; a cycle contributes no guards.
+  const memo = new Map<string, Guard[]>();
+  const prefixOf = (fn: string, visiting: Set<string>): { guards: Guard[]; cyclic: boolean } => {
+    const known = memo.get(fn);
+    if (known) return { guards: known, cyclic: false };
+    if (visiting.has(fn)) return { guards: [], cyclic: true };
+    const next = new Set(visiting).add(fn);
+    let cyclic = false;
+    let prefix: Guard[] | null = null;
+    for (const site of commands) {
+      if (site.name !== fn || site.inFunction === fn) continue;
+      let own = site.guards;
+      if (site.inFunction !== undefined && defined.has(site.inFunction)) {
+        const outer = prefixOf(site.inFunction, next);
+        cyclic ||= outer.cyclic;
+        own = [...outer.guards, ...site.guards];
+      }
+      if (prefix === null) prefix = own;
+      else {
+        let n = 0;
+        while (n < prefix.length && n < own.length && sameGuards(prefix[n] as Guard, own[n] as Guard)) n++;
+        prefix = prefix.slice(0, n);
+      }
+    }
+    const guards = prefix ?? [];
+    if (!cyclic) memo.set(fn, guards);
+    return { guards, cyclic };
+  };
+  const prefixes = new Map<string, Guard[]>();
+  for (const fn of defined) prefixes.set(fn, prefixOf(fn, new Set()).guards);
+  for (const c of commands) {
+    if (c.inFunction === undefined) continue;
+    const prefix = prefixes.get(c.inFunction) ?? [];
+    if (prefix.length > 0) c.guards = [...prefix, ...c.guards];
+  }
 }
 
 /** Walk a parsed script into commands with their guards, function definitions, heredocs and sourced files. */
-export function walkCommands(script: ShScript): WalkResult {
+export function walkCommands(script: ShScript, entry?: string): WalkResult {
+  const positional = positionalContext(script, entry);
+  const resolverFor = (scope: Scope): Resolve => (w) => resolvePositional(w, positional, scope.scriptArgs);
   const commands: Command[] = [];
   const functions: { name: string; line: number }[] = [];
   const heredocs: Heredoc[] = [];
   const sourced: string[] = [];
 
   const walkSubs = (subs: ShStmt[][], ctx: Context): void => {
-    for (const list of subs) walkList(list, { ...ctx, substitution: true, piped: false, background: false });
+    for (const list of subs) walkList(list, { ...ctx, scope: { ...ctx.scope }, substitution: true, piped: false, background: false });
   };
 
   const walkList = (stmts: ShStmt[], ctx: Context): void => {
@@ -101,6 +160,7 @@ export function walkCommands(script: ShScript): WalkResult {
   const walkStmt = (stmt: ShStmt, outer: Context): void => {
     const ctx: Context = stmt.background ? { ...outer, background: true } : outer;
     const node = stmt.node;
+    const resolve = resolverFor(ctx.scope);
     for (const r of stmt.redirects) if (r.target) walkSubs(r.target.subs, ctx);
     const simpleName =
       node.type === 'simple' && node.words[0] ? literalValue(node.words[0]) : node.type === 'decl' ? node.variant : null;
@@ -114,6 +174,7 @@ export function walkCommands(script: ShScript): WalkResult {
         const [first, ...rest] = node.words;
         if (!first) return;
         emit(literalValue(first), rest, stmt, ctx);
+        if (resetsPositionals(stmt)) ctx.scope.scriptArgs = false;
         if ((simpleName === '.' || simpleName === 'source') && rest[0]) {
           const path = literalValue(rest[0]);
           if (path !== null) sourced.push(path);
@@ -130,13 +191,14 @@ export function walkCommands(script: ShScript): WalkResult {
         return;
       case 'pipeline': {
         const piped = node.stmts.length > 1 || ctx.piped;
-        for (const s of node.stmts) walkStmt(s, { ...ctx, piped });
+        // Pipeline elements run in subshells: a `set --` inside one does not leak out.
+        for (const s of node.stmts) walkStmt(s, { ...ctx, piped, scope: node.stmts.length > 1 ? { ...ctx.scope } : ctx.scope });
         return;
       }
       case 'andor': {
         walkStmt(node.left, ctx);
         const kind: ConditionKind = node.op === '&&' ? 'and' : 'or';
-        const guards = conditionGuards(kind, node.left, node.op === '||');
+        const guards = conditionGuards(kind, node.left, node.op === '||', resolve);
         walkStmt(node.right, { ...ctx, guards: [...ctx.guards, ...guards] });
         return;
       }
@@ -144,9 +206,9 @@ export function walkCommands(script: ShScript): WalkResult {
         let failed: Guard[] = [];
         for (const clause of node.clauses) {
           walkList(clause.cond, { ...ctx, guards: [...ctx.guards, ...failed] });
-          const holds = conditionListGuards('if', clause.cond, false);
+          const holds = conditionListGuards('if', clause.cond, false, resolve);
           walkList(clause.body, { ...ctx, guards: [...ctx.guards, ...failed, ...holds] });
-          failed = [...failed, ...conditionListGuards('if', clause.cond, true)];
+          failed = [...failed, ...conditionListGuards('if', clause.cond, true, resolve)];
         }
         if (node.elseBody) walkList(node.elseBody, { ...ctx, guards: [...ctx.guards, ...failed] });
         return;
@@ -154,7 +216,7 @@ export function walkCommands(script: ShScript): WalkResult {
       case 'case': {
         walkSubs(node.subject.subs, ctx);
         const subject = node.subject.raw;
-        const arg = positionalParam(node.subject);
+        const arg = positionalParam(resolve(node.subject));
         for (const arm of node.arms) {
           for (const p of arm.patterns) walkSubs(p.subs, ctx);
           const values = arm.patterns.map(literalValue);
@@ -173,19 +235,20 @@ export function walkCommands(script: ShScript): WalkResult {
       }
       case 'loop':
         walkList(node.cond, ctx);
-        walkList(node.body, { ...ctx, guards: [...ctx.guards, ...conditionListGuards('while', node.cond, node.until)] });
+        walkList(node.body, { ...ctx, guards: [...ctx.guards, ...conditionListGuards('while', node.cond, node.until, resolve)] });
         return;
       case 'for':
         for (const w of node.items) walkSubs(w.subs, ctx);
         walkList(node.body, ctx);
         return;
       case 'block':
-        walkList(node.body, ctx);
+        walkList(node.body, node.subshell ? { ...ctx, scope: { ...ctx.scope } } : ctx);
         return;
       case 'function': {
         functions.push({ name: node.name, line: stmt.line });
         const g: Guard = { kind: 'function', name: node.name, negated: false, text: `${node.name}()` };
-        walkStmt(node.body, { guards: [...ctx.guards, g], inFunction: node.name, substitution: false, piped: false, background: false });
+        const scope = { scriptArgs: positional.scriptArgFunctions.has(node.name) };
+        walkStmt(node.body, { scope, guards: [...ctx.guards, g], inFunction: node.name, substitution: false, piped: false, background: false });
         return;
       }
       case 'other':
@@ -210,9 +273,10 @@ export function walkCommands(script: ShScript): WalkResult {
     commands.push(cmd);
   };
 
-  walkList(script.stmts, { guards: [], substitution: false, piped: false, background: false });
+  walkList(script.stmts, { scope: { scriptArgs: true }, guards: [], substitution: false, piped: false, background: false });
 
   const defined = new Set(functions.map((f) => f.name));
+  inlineCallSiteGuards(commands, defined);
   const functionDefs: FunctionDef[] = functions.map((f) => {
     const calls = new Set<string>();
     for (const c of commands) if (c.inFunction === f.name && c.name !== null && defined.has(c.name)) calls.add(c.name);
