@@ -4,7 +4,11 @@ import { lastLines, runTool } from '../process/run-tool.js';
 import { qemuArgv, type QemuAccel, type QemuBootOptions } from './qemu-argv.js';
 
 export interface BootApplianceOptions extends Omit<QemuBootOptions, 'accel'> {
-  /** Default: kvm when /dev/kvm is usable, else tcg (software emulation, several times slower). */
+  /**
+   * Default tcg (software emulation): it works everywhere. kvm is faster but opt-in, because a
+   * usable-looking /dev/kvm is no guarantee: on the nested-virtualisation host this was developed
+   * on, guests under KVM hang after the BIOS while TCG boots the appliance in about 16 s.
+   */
   accel?: QemuAccel;
   /** qemu is killed after this long; the result then says `timedOut`. */
   timeoutMs: number;
@@ -27,6 +31,7 @@ export interface BootResult {
   durationMs: number;
 }
 
+/** Whether this user may open /dev/kvm (not whether KVM guests actually run well here). */
 export function kvmUsable(): boolean {
   try {
     accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
@@ -42,7 +47,7 @@ export function kvmUsable(): boolean {
  * E_TOOL_FAILED.
  */
 export async function bootAppliance(options: BootApplianceOptions): Promise<BootResult> {
-  const accel = options.accel ?? (kvmUsable() ? 'kvm' : 'tcg');
+  const accel = options.accel ?? 'tcg';
   const argv = qemuArgv({ ...options, accel });
   const stop = new AbortController();
   const onOuterAbort = (): void => stop.abort();
@@ -69,8 +74,10 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
         }
       },
     });
-    if (result.code !== null && result.code !== 0 && !result.timedOut && !matched) {
-      throw new ToolError('E_TOOL_FAILED', `qemu exited with status ${result.code}: ${lastLines(result.stderr, 5)}`, {
+    const stoppedByUs = result.timedOut || matched || result.aborted;
+    if (!stoppedByUs && result.code !== 0) {
+      const how = result.code === null ? `was killed by ${result.signal ?? 'a signal'}` : `exited with status ${result.code}`;
+      throw new ToolError('E_TOOL_FAILED', `qemu ${how}: ${lastLines(result.stderr, 5)}`, {
         hint: 'check the kernel, initrd and root paths; without /dev/kvm qemu runs with TCG (accel=tcg)',
       });
     }

@@ -43,8 +43,9 @@ export function qemuArgv(o: QemuBootOptions): string[] {
     '-nographic',
     '-no-reboot',
     '-machine',
+    // No `-cpu host`: under nested virtualisation it can abort qemu (failed MSR writes, measured
+    // here), and the appliance needs no host CPU features.
     `accel=${o.accel}`,
-    ...(o.accel === 'kvm' ? ['-cpu', 'host'] : []),
     '-m',
     String(o.memoryMiB ?? 512),
     '-smp',

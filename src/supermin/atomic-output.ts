@@ -13,7 +13,11 @@ export interface AtomicOutputContext {
   stagingPath: string;
   /** Scratch space removed with everything in it when the build ends, however it ends. */
   workDir: string;
-  /** Aborted on SIGINT, SIGTERM or SIGHUP: pass it to child processes. */
+  /**
+   * Aborted on SIGINT, SIGTERM or SIGHUP: pass it to child processes. The build then ends with an
+   * E_BUILD error saying which signal interrupted it (after clean-up), rather than the process
+   * dying in the middle of removing the work directory.
+   */
   signal: AbortSignal;
 }
 
@@ -102,9 +106,6 @@ export async function withAtomicOutput<T>(
     process.removeListener('exit', onExit);
     if (handleSignals) for (const s of SIGNALS) process.removeListener(s, onSignal);
     lock.release();
-    // With nobody else listening, behave as if the signal had not been caught: the default action
-    // ends the process with the conventional status once clean-up is done.
-    if (interruptedBy && process.listenerCount(interruptedBy) === 0) process.kill(process.pid, interruptedBy);
   }
 }
 

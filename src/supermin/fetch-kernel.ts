@@ -6,6 +6,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -30,6 +31,11 @@ export interface FetchKernelOptions {
   trim?: boolean;
   /** More module file-name globs to keep when trimming (e.g. `virtio_net.ko*` is already in). */
   extraModules?: readonly string[];
+  /**
+   * Ask APT for the current kernel even when one is cached (default false: a cached kernel of the
+   * same flavour is used without consulting APT, which takes seconds and may need fresh lists).
+   */
+  refresh?: boolean;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -88,16 +94,26 @@ async function depmod(base: string, version: string, signal?: AbortSignal): Prom
 }
 
 interface CacheRecord {
+  flavour: string;
   package: string;
   packageVersion: string;
   version: string;
   trimmed: boolean;
 }
 
-function fromCache(entry: string): FetchedKernel | undefined {
+function readRecord(entry: string): CacheRecord | undefined {
   const recordFile = join(entry, 'kernel.json');
   if (!existsSync(recordFile)) return undefined;
-  const r = JSON.parse(readFileSync(recordFile, 'utf8')) as CacheRecord;
+  try {
+    return JSON.parse(readFileSync(recordFile, 'utf8')) as CacheRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function fromCache(entry: string): FetchedKernel | undefined {
+  const r = readRecord(entry);
+  if (!r) return undefined;
   return {
     kernel: join(entry, 'boot', `vmlinuz-${r.version}`),
     modules: join(entry, 'lib', 'modules', r.version),
@@ -106,6 +122,20 @@ function fromCache(entry: string): FetchedKernel | undefined {
     packageVersion: r.packageVersion,
     trimmed: r.trimmed,
   };
+}
+
+/** The most recently cached kernel of this flavour and trimming, if any. */
+function newestCached(cacheDir: string, flavour: string, trim: boolean): FetchedKernel | undefined {
+  let best: { entry: string; mtime: number } | undefined;
+  for (const name of readdirSync(cacheDir)) {
+    if (name.startsWith('.')) continue;
+    const entry = join(cacheDir, name);
+    const r = readRecord(entry);
+    if (!r || r.flavour !== flavour || r.trimmed !== trim) continue;
+    const mtime = statSync(join(entry, 'kernel.json')).mtimeMs;
+    if (!best || mtime > best.mtime) best = { entry, mtime };
+  }
+  return best ? fromCache(best.entry) : undefined;
 }
 
 /**
@@ -124,6 +154,10 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
   const flavour =
     options.flavour ??
     kernelFlavour(await run(['dpkg', '--print-architecture'], 'dpkg', { signal, missingHint: DEBIAN_HINT }));
+  if (!options.refresh) {
+    const cached = newestCached(cacheDir, flavour, trim);
+    if (cached) return cached;
+  }
   const meta = `linux-image-${flavour}`;
   const depends = await run(['apt-cache', 'depends', '--important', meta], 'apt-cache depends', {
     signal,
@@ -192,7 +226,7 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
     if (!existsSync(join(modules, 'modules.dep'))) {
       throw new ScriptletError('E_BUILD', `depmod wrote no modules.dep for ${kernelVersion}`, { file: modules });
     }
-    const record: CacheRecord = { package: pkg, packageVersion: version, version: kernelVersion, trimmed: trim };
+    const record: CacheRecord = { flavour, package: pkg, packageVersion: version, version: kernelVersion, trimmed: trim };
     writeFileSync(join(staged, 'kernel.json'), `${JSON.stringify(record, null, 2)}\n`);
     try {
       renameSync(staged, entry);
