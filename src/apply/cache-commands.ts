@@ -1,0 +1,24 @@
+/**
+ * The one command that refreshes each cache kind for the whole image. Caches are rebuilt once at
+ * first boot, never at build time: every one of these runs a program from the image (or reads the
+ * image's modules, fonts, schemas with the image's library versions), and running the image's
+ * code on the build host as root is what this tool exists to avoid. Doing it once per image
+ * instead of once per package is the batching Yocto's intercepts and rpm's file triggers do.
+ */
+import type { CacheKind } from '../actions/action.js';
+
+export const cacheCommands: Record<CacheKind, readonly string[]> = {
+  ldconfig: ['ldconfig'],
+  fontconfig: ['fc-cache', '-s'],
+  icons: ['sh', '-c', 'for d in /usr/share/icons/*/; do [ -f "$d/index.theme" ] && gtk-update-icon-cache -q -f "$d"; done; true'],
+  mime: ['update-mime-database', '/usr/share/mime'],
+  desktop: ['update-desktop-database', '-q', '/usr/share/applications'],
+  'gio-modules': ['sh', '-c', 'for d in /usr/lib/*/gio/modules /usr/lib64/gio/modules /usr/lib/gio/modules; do [ -d "$d" ] && gio-querymodules "$d"; done; true'],
+  'gdk-pixbuf': ['sh', '-c', 'for q in /usr/lib/*/gdk-pixbuf-2.0/gdk-pixbuf-query-loaders /usr/bin/gdk-pixbuf-query-loaders-64 /usr/bin/gdk-pixbuf-query-loaders; do [ -x "$q" ] && { "$q" --update-cache; break; }; done; true'],
+  'glib-schemas': ['glib-compile-schemas', '/usr/share/glib-2.0/schemas'],
+  depmod: ['depmod', '-a'],
+  'python-bytecode': ['sh', '-c', 'command -v py3compile >/dev/null && py3compile -p all || python3 -m compileall -q /usr/lib/python3'],
+  'man-db': ['mandb', '-q'],
+  'ca-certificates': ['update-ca-certificates'],
+  initramfs: ['sh', '-c', 'command -v update-initramfs >/dev/null && update-initramfs -u || dracut -f --regenerate-all'],
+};
