@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ParseFailure } from './analysis.js';
 import type { ShCaseArm, ShIfClause, ShNode, ShRedirect, ShScript, ShStmt, ShWord, ShWordPart } from './sh-ast.js';
 import { ansiCText, doubleQuotedText, normaliseParts, unquotedParts } from './sh-word.js';
+import { visitStatements } from './sh-visit.js';
 
 /**
  * mvdan-sh adapter (a GopherJS build of Go's mvdan.cc/sh/v3/syntax). It parses real maintainer
@@ -102,14 +103,20 @@ class Converter {
     let text = this.text(s);
     if (s.Background) text = text.replace(/\s*&$/, '');
     text = text.replace(/\s*;$/, '');
+    const node = this.command(s.Cmd);
+    // Go's End() stops before heredoc bodies; the statement really ends at the last delimiter.
     let endLine = s.End().Line();
-    for (const r of redirects) if (r.heredoc) endLine = Math.max(endLine, r.line + r.heredoc.body.split('\n').length);
+    const stmtEnd: ShStmt = { node, line, endLine, text, background: false, redirects };
+    visitStatements([stmtEnd], (inner) => {
+      endLine = Math.max(endLine, inner.endLine);
+      for (const r of inner.redirects) if (r.heredoc) endLine = Math.max(endLine, r.heredoc.endLine);
+    });
     if (s.Negated) {
       // `! cmd`: the inner statement keeps the redirects, as in tree-sitter's shape.
-      const inner: ShStmt = { node: this.command(s.Cmd), line, endLine, text: text.replace(/^!\s*/, ''), background: false, redirects };
+      const inner: ShStmt = { node, line, endLine, text: text.replace(/^!\s*/, ''), background: false, redirects };
       return { node: { type: 'pipeline', negated: true, stmts: [inner] }, line, endLine, text, background: Boolean(s.Background), redirects: [] };
     }
-    return { node: this.command(s.Cmd), line, endLine, text, background: Boolean(s.Background), redirects };
+    return { node, line, endLine, text, background: Boolean(s.Background), redirects };
   }
 
   private command(cmd: MvNode | null): ShNode {
@@ -333,23 +340,24 @@ class Converter {
     if (r.N) out.fd = r.N.Value as string;
     if (op === '<<' || op === '<<-') {
       const delimiter = target ? heredocDelimiter(target) : '';
-      out.heredoc = { delimiter, body: this.heredocBody(r, delimiter, op === '<<-') };
+      out.heredoc = { delimiter, ...this.heredocBody(r, delimiter, op === '<<-') };
       if (target) out.target = { ...target, parts: [{ kind: 'lit', value: delimiter, quoted: false }] };
     }
     return [out];
   }
 
   /** Whole source lines from the body's first line up to the delimiter line, like the shell reads them. */
-  private heredocBody(r: MvNode, delimiter: string, stripTabs: boolean): string {
-    if (!r.Hdoc) return '';
-    const first = (r.Hdoc as MvNode).Pos().Line() - 1;
+  private heredocBody(r: MvNode, delimiter: string, stripTabs: boolean): { body: string; endLine: number } {
+    // An empty body has no Hdoc node: the delimiter is the first line after the operator's line.
+    const first = r.Hdoc ? (r.Hdoc as MvNode).Pos().Line() - 1 : (r.OpPos as MvPos).Line();
     const body: string[] = [];
-    for (let i = first; i < this.lines.length; i++) {
+    let i = first;
+    for (; i < this.lines.length; i++) {
       const l = this.lines[i] as string;
       if ((stripTabs ? l.replace(/^\t+/, '') : l) === delimiter) break;
       body.push(`${stripTabs ? l.replace(/^\t+/, '') : l}\n`);
     }
-    return body.join('');
+    return { body: body.join(''), endLine: Math.min(i + 1, this.lines.length) };
   }
 }
 

@@ -34,7 +34,8 @@ export interface ShRedirect {
   fd?: string;
   target: ShWord | null;
   line: number;
-  heredoc?: { delimiter: string; body: string };
+  /** `endLine` is the line of the closing delimiter. */
+  heredoc?: { delimiter: string; body: string; endLine: number };
 }
 
 export interface ShIfClause {

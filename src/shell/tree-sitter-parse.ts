@@ -397,7 +397,11 @@ function redirect(node: Node, extraDestinationsAreArgs = false): ShRedirect[] {
       op: opNode.type,
       target: literalWord(delimiter, start),
       line: line(node),
-      heredoc: { delimiter, body: heredocBody(body, kids.find((c) => c.type === 'heredoc_end'), opNode.type === '<<-') },
+      heredoc: {
+        delimiter,
+        body: heredocBody(body, kids.find((c) => c.type === 'heredoc_end'), opNode.type === '<<-'),
+        endLine: node.endPosition.row + 1,
+      },
     };
     if (fdNode) r.fd = fdNode.text;
     return [r, ...extra];
