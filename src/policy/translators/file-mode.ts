@@ -69,13 +69,13 @@ export function parseModeSpec(text: string): ModeSpec | null {
   const clauses: ModeClause[] = [];
   let usesUmask = false;
   for (const part of text.split(',')) {
-    const m = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(part);
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(part);
     if (!m) return null;
     const who = m[1] as string;
     let affected = 0;
     for (const ch of who) affected |= whoBits(ch);
     if (who === '') usesUmask = true;
-    for (const action of (m[2] as string).match(/[-+=](?:[rwxXst]*|[ugo])/g) ?? []) {
+    for (const action of (m[2] as string).match(/[-+=](?:[ugo]|[rwxXst]*)/g) ?? []) {
       const op = action.charAt(0) as ModeClause['op'];
       const perms = action.slice(1);
       if (perms.length === 1 && 'ugo'.includes(perms)) {
