@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { assessPackages } from '../audit/assess-packages.js';
+import { buildAuditResult } from '../audit/build-audit-result.js';
+import type { AuditResult } from '../audit/audit-result.js';
+import { gatherPackages } from '../audit/gather-packages.js';
+import { IoError, UsageError } from '../errors.js';
+import { isInstallPhase, type PackageFormat } from '../formats/types.js';
+import { loadPolicy, type LoadedPolicy } from '../policy/load-policy.js';
+import { policyForFormat } from '../policy/policy-for-format.js';
+import { renderJson } from '../report/render-json.js';
+import { renderSarif } from '../report/render-sarif.js';
+import { renderTable } from '../report/render-table.js';
+import type { RegisterCommand } from './commands.js';
+import { ExitCode } from './exit-code.js';
+import type { CliIo } from './io.js';
+import { progressReporter } from './progress.js';
+
+type FailOn = 'defer' | 'risk';
+type ReportFormat = 'table' | 'json' | 'sarif';
+
+interface AuditOptions {
+  installed?: boolean;
+  root: string;
+  policy?: string;
+  json?: boolean;
+  sarif?: boolean;
+  format?: ReportFormat;
+  output?: string;
+  failOn: FailOn[];
+  installOnly?: boolean;
+  keepGoing?: boolean;
+  quiet?: boolean;
+}
+
+/** Loads each policy once per run; formats share a policy when `--policy` names one. */
+function policyChooser(
+  io: CliIo,
+  override: string | undefined,
+  cache: Map<string, LoadedPolicy>,
+): (format: PackageFormat) => LoadedPolicy {
+  return (format) => {
+    const ref = override ?? policyForFormat[format];
+    let loaded = cache.get(ref);
+    if (!loaded) {
+      loaded = loadPolicy(ref, { cwd: io.cwd });
+      cache.set(ref, loaded);
+    }
+    return loaded;
+  };
+}
+
+/** `--fail-on` decides exit 1: CI jobs gate on deferred install-time scripts or on risk flags. */
+export function gateTripped(result: AuditResult, failOn: readonly FailOn[]): boolean {
+  return result.packages.some((p) =>
+    p.scripts.some(
+      (s) => (failOn.includes('defer') && s.installPhase && s.verdict.outcome === 'defer') || (failOn.includes('risk') && s.risks.length > 0),
+    ),
+  );
+}
+
+export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): Promise<number> {
+  if (paths.length === 0 && !opts.installed) {
+    throw new UsageError('nothing to audit: give package files or directories, or --installed', {
+      hint: 'scriptlet audit ./pkgs/ or scriptlet audit --installed',
+    });
+  }
+  const format: ReportFormat = opts.sarif ? 'sarif' : opts.json ? 'json' : (opts.format ?? 'table');
+  const progress = progressReporter(io, !opts.quiet);
+  const gathered = await gatherPackages({
+    paths: paths.map((p) => resolve(io.cwd, p)),
+    installed: Boolean(opts.installed),
+    root: resolve(io.cwd, opts.root),
+    keepGoing: Boolean(opts.keepGoing),
+    onFile: (done, total) => progress('reading packages', done, total),
+  });
+  const packages = opts.installOnly
+    ? gathered.packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }))
+    : gathered.packages;
+  const policies = new Map<string, LoadedPolicy>();
+  try {
+    const assessments = await assessPackages(packages, policyChooser(io, opts.policy, policies), (done, total) =>
+      progress('analysing', done, total),
+    );
+    progress.done();
+    const result = buildAuditResult(packages, assessments);
+    const text =
+      format === 'json'
+        ? renderJson(result)
+        : format === 'sarif'
+          ? renderSarif(result, { baseDir: io.cwd })
+          : renderTable(result, { color: io.color, ...(io.isTty ? { width: process.stdout.columns } : {}) });
+    if (opts.output) {
+      try {
+        writeFileSync(resolve(io.cwd, opts.output), text);
+      } catch (cause) {
+        throw new IoError(`cannot write report: ${(cause as Error).message}`, { file: opts.output }, { cause });
+      }
+    } else {
+      io.stdout(text);
+    }
+    for (const e of gathered.errors) io.stderr(`scriptlet: ${e.toOneLine()}\n`);
+    if (gathered.errors.length > 0) return ExitCode.error;
+    return gateTripped(result, opts.failOn) ? ExitCode.gate : ExitCode.ok;
+  } finally {
+    progress.done();
+    for (const loaded of policies.values()) loaded.runtime.dispose();
+  }
+}
+
+export const registerAudit: RegisterCommand = (program: Command, io, setExit) => {
+  program
+    .command('audit')
+    .summary('report what install scripts do, and what the policy decides for each')
+    .description(
+      'Reads every install script of the given packages (.deb, .rpm, Arch .pkg.tar.*, or directories of them) ' +
+        'and/or the installed package databases, analyses each with a shell parser, classifies it by policy, ' +
+        'and reports verdicts, translated actions, commands and risk flags.',
+    )
+    .argument('[paths...]', 'package files or directories (searched recursively, recognised by content)')
+    .option('--installed', "also audit the host's installed packages (dpkg, and rpm where present)")
+    .option('--root <dir>', 'root of the installed system for --installed', '/')
+    .option('--policy <file|name>', 'policy for every package (default: debian for .deb, fedora for .rpm, arch for Arch)')
+    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'sarif']))
+    .option('--json', 'same as --format json (schema: docs/audit-json.md)')
+    .option('--sarif', 'same as --format sarif (SARIF 2.1.0)')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(
+      new Option('--fail-on <what...>', 'exit 1 when any install-time script is deferred (defer) or any risk is flagged (risk)')
+        .choices(['defer', 'risk'])
+        .default([]),
+    )
+    .option('--install-only', 'report only install-time scripts (what an appliance build must handle)')
+    .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
+    .option('-q, --quiet', 'no progress on the terminal')
+    .action(async (paths: string[], opts: AuditOptions) => {
+      setExit(await runAudit(paths, opts, io));
+    });
+};
