@@ -188,6 +188,7 @@ const wrapperValueOptions: Readonly<Record<string, readonly string[]>> = {
   doas: ['-u', '-C'],
   env: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'],
   xargs: ['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-procs'],
+  timeout: ['-s', '-k', '--signal', '--kill-after'],
 };
 
 function effectiveCommand(name: string, args: Word[], depth = 0): Effective | null {
@@ -213,17 +214,14 @@ function effectiveCommand(name: string, args: Word[], depth = 0): Effective | nu
       const flag = w.text.startsWith('--') ? w.text.split('=')[0]! : w.text.slice(0, 2);
       i += takesValue.has(flag) && !w.text.includes('=') && w.text.length === flag.length ? 2 : 1;
     }
+    // `timeout [options] DURATION cmd`
+    if (base === 'timeout') i++;
     const inner = args[i];
     if (inner === undefined) return base === 'xargs' ? { name: 'echo', args: [], stdinArgs: true } : null;
     if (!inner.literal) return null;
     const result = effectiveCommand(inner.text, args.slice(i + 1), depth + 1);
     if (result && base === 'xargs') result.stdinArgs = true;
     return result;
-  }
-  if (depth < 4 && base === 'timeout') {
-    const p = args.findIndex((w) => !w.text.startsWith('-'));
-    const inner = p >= 0 ? args[p + 1] : undefined;
-    return inner?.literal ? effectiveCommand(inner.text, args.slice(p + 2), depth + 1) : null;
   }
   if (depth < 4 && base === 'busybox' && args[0]?.literal && !args[0].text.startsWith('-')) {
     return effectiveCommand(args[0].text, args.slice(1), depth + 1);

@@ -26,6 +26,8 @@ const cases: Case[] = [
   { name: 'nc', script: ['nc -z localhost 80'], expect: ['network/medium@1'] },
   { name: '/dev/tcp redirect', script: ['exec 3<>/dev/tcp/10.0.0.1/80'], expect: ['network/high@1'] },
   { name: 'sudo wraps curl', script: ['sudo -u nobody curl https://x'], expect: ['network/medium@1'] },
+  { name: 'timeout with options wraps wget', script: ['timeout -s KILL 30 wget https://x/y'], expect: ['network/medium@1'] },
+  { name: 'command -v is a lookup', script: ['command -v curl'], expect: [] },
   { name: 'env wraps wget', script: ['env http_proxy=x wget https://x/y'], expect: ['network/medium@1'] },
   { name: 'rsync remote', script: ['rsync -a host:/srv/data /var/lib/foo'], expect: ['network/medium@1'] },
   { name: 'rsync local', script: ['rsync -a /usr/share/foo/ /var/lib/foo/'], expect: [] },
