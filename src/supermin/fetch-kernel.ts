@@ -124,6 +124,20 @@ function fromCache(entry: string): FetchedKernel | undefined {
   };
 }
 
+/** A fetch takes well under a minute; a work directory this old belongs to a killed process. */
+const ABANDONED_AFTER_MS = 6 * 3600 * 1000;
+
+/** Removes work directories of fetches that were killed (each holds a whole unpacked kernel). */
+function sweepAbandonedFetches(cacheDir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(cacheDir)) {
+    if (!name.startsWith('.fetch-')) continue;
+    const path = join(cacheDir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st && now - st.mtimeMs > ABANDONED_AFTER_MS) removeTree(path);
+  }
+}
+
 /** The most recently cached kernel of this flavour and trimming, if any. */
 function newestCached(cacheDir: string, flavour: string, trim: boolean): FetchedKernel | undefined {
   let best: { entry: string; mtime: number } | undefined;
@@ -150,6 +164,7 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
   const trim = options.trim ?? true;
   const progress = options.onProgress ?? (() => undefined);
   mkdirSync(cacheDir, { recursive: true });
+  sweepAbandonedFetches(cacheDir);
 
   const flavour =
     options.flavour ??
