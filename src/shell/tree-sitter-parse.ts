@@ -478,10 +478,13 @@ function wordParts(node: Node, quoted: boolean, parts: ShWordPart[], subs: ShStm
       const open = kids[0];
       const close = kids[kids.length - 1];
       if (!open || !close || open.type !== '"' || close.type !== '"' || kids.length < 2) throw new Unsupported('string');
-      const source = inner.tree.rootNode.text;
+      // The root node starts at the first token, not at offset 0, when the script opens with blank
+      // lines (as expanded RPM macros do), so offsets are taken relative to it.
+      const root = inner.tree.rootNode;
+      const source = root.text;
       let at = open.endIndex;
       const literalUpTo = (end: number): void => {
-        if (end > at) parts.push({ kind: 'lit', value: doubleQuotedText(source.slice(at, end)), quoted: true });
+        if (end > at) parts.push({ kind: 'lit', value: doubleQuotedText(source.slice(at - root.startIndex, end - root.startIndex)), quoted: true });
       };
       parts.push({ kind: 'lit', value: '', quoted: true });
       for (const child of kids.slice(1, -1)) {
