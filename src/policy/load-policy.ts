@@ -96,7 +96,11 @@ function resolveChain(
     for (const [i, parent] of [...parents.entries()].reverse()) {
       const pointer = Array.isArray(parsed.doc.extends) ? `/extends/${i}` : '/extends';
       const at = parsed.locate(pointer);
-      const parentFile = join(dir, `${parent}.json5`);
+      // A sibling file first (a policy directory of one's own), then the shipped policies, so a
+      // custom policy anywhere can say `extends: 'debian'`.
+      const sibling = join(dir, `${parent}.json5`);
+      const shipped = join(options.policyDir ?? defaultPolicyDir(), `${parent}.json5`);
+      const parentFile = existsSync(sibling) || !existsSync(shipped) ? sibling : shipped;
       if (stack.includes(parentFile) || parentFile === file) {
         const cycle = [...stack.slice(stack.indexOf(parentFile)), file, parentFile].map((f) => nameOf(f));
         problems.push(
@@ -110,7 +114,7 @@ function resolveChain(
             file,
             line: at.line,
             column: at.column,
-            hint: 'a parent policy is looked up as NAME.json5 in the same directory',
+            hint: 'a parent policy is looked up as NAME.json5 in the same directory, then among the shipped policies',
           }),
         );
         continue;

@@ -1,20 +1,6 @@
 import t from 'tap';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
-
-export function captureIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-    isTty: false,
-    color: false,
-    env: {},
-    cwd: process.cwd(),
-  };
-  return io;
-}
+import { captureIo } from '../helpers/capture-io.js';
 
 t.test('help and version exit 0', async (t) => {
   const io = captureIo();

@@ -2,22 +2,9 @@ import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../helpers/capture-io.js';
 import { buildDeb } from '../helpers/build-deb.js';
 
-function captureIo(cwd = process.cwd()): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-    isTty: false,
-    color: false,
-    env: {},
-    cwd,
-  };
-  return io;
-}
 
 // A small policy of its own that extends a copy of the shipped base.
 const basePolicy = join(process.cwd(), 'policies', 'base.json5');
