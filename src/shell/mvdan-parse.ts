@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ParseFailure } from './analysis.js';
 import type { ShCaseArm, ShIfClause, ShNode, ShRedirect, ShScript, ShStmt, ShWord, ShWordPart } from './sh-ast.js';
 import { ansiCText, doubleQuotedText, normaliseParts, unquotedParts } from './sh-word.js';
-import { visitStatements } from './sh-visit.js';
+import { childStatements } from './sh-visit.js';
 
 /**
  * mvdan-sh adapter (a GopherJS build of Go's mvdan.cc/sh/v3/syntax). It parses real maintainer
@@ -107,10 +107,9 @@ class Converter {
     // Go's End() stops before heredoc bodies; the statement really ends at the last delimiter.
     let endLine = s.End().Line();
     const stmtEnd: ShStmt = { node, line, endLine, text, background: false, redirects };
-    visitStatements([stmtEnd], (inner) => {
-      endLine = Math.max(endLine, inner.endLine);
-      for (const r of inner.redirects) if (r.heredoc) endLine = Math.max(endLine, r.heredoc.endLine);
-    });
+    // Children already include their own heredocs in their endLine.
+    for (const r of redirects) if (r.heredoc) endLine = Math.max(endLine, r.heredoc.endLine);
+    for (const child of childStatements(stmtEnd)) endLine = Math.max(endLine, child.endLine);
     if (s.Negated) {
       // `! cmd`: the inner statement keeps the redirects, as in tree-sitter's shape.
       const inner: ShStmt = { node, line, endLine, text: text.replace(/^!\s*/, ''), background: false, redirects };

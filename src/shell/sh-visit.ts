@@ -70,3 +70,30 @@ export function visitStatements(stmts: ShStmt[], visit: (stmt: ShStmt, place: Vi
     }
   }
 }
+
+/** The statements directly inside `stmt` (not their descendants), substitutions included. */
+export function childStatements(stmt: ShStmt): ShStmt[] {
+  const node = stmt.node;
+  const subs = wordsOf(stmt).flatMap((w) => w.subs.flat());
+  switch (node.type) {
+    case 'pipeline':
+      return [...subs, ...node.stmts];
+    case 'andor':
+      return [...subs, node.left, node.right];
+    case 'if':
+      return [...subs, ...node.clauses.flatMap((c) => [...c.cond, ...c.body]), ...(node.elseBody ?? [])];
+    case 'case':
+      return [...subs, ...node.arms.flatMap((a) => a.body)];
+    case 'loop':
+      return [...subs, ...node.cond, ...node.body];
+    case 'for':
+    case 'block':
+      return [...subs, ...node.body];
+    case 'function':
+      return [...subs, node.body];
+    case 'other':
+      return [...subs, ...node.subs.flat()];
+    default:
+      return subs;
+  }
+}
