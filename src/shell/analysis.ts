@@ -35,6 +35,8 @@ export type Guard =
 export type GuardTest =
   /** `[ "$1" = configure ]`, `case "$1" in configure)`: which script argument values pass. */
   | { type: 'arg-equals'; arg: number; values: string[] }
+  /** `[ $1 -gt 1 ]`, `[ "$1" -ge 2 ]`: an integer comparison of a script argument (RPM's instance count). */
+  | { type: 'arg-compare'; arg: number; op: 'lt' | 'le' | 'gt' | 'ge'; value: number }
   /** `[ -z "$2" ]` (fresh install in a postinst) or `[ -n "$2" ]`. */
   | { type: 'arg-empty'; arg: number }
   /** `[ -x /usr/bin/foo ]`, `[ -e path ]`, `[ -d dir ]`. */

@@ -101,6 +101,11 @@ function testExpression(args: ShWord[]): RecognisedTest {
       if (cmp) return { test: { type: 'arg-equals', arg: cmp.arg, values: [cmp.value] }, flip };
       return other;
     }
+    if (op === '-lt' || op === '-le' || op === '-gt' || op === '-ge') {
+      const cmp = argCompare(left, op.slice(1) as CompareOp, right);
+      if (cmp) return { test: cmp, flip: false };
+      return other;
+    }
     if (ops[0] === '!') {
       const inner = testExpression(args.slice(1));
       return { test: inner.test, flip: !inner.flip };
@@ -108,6 +113,25 @@ function testExpression(args: ShWord[]): RecognisedTest {
   }
   if (mentionsDpkgRoot(args)) return { test: { type: 'dpkg-root' }, flip: false };
   return other;
+}
+
+type CompareOp = Extract<GuardTest, { type: 'arg-compare' }>['op'];
+
+const mirrored: Record<CompareOp, CompareOp> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le' };
+
+/** `$N -gt 1` or `1 -lt $N`: an integer comparison with the argument on either side. */
+function argCompare(left: ShWord, op: CompareOp, right: ShWord): GuardTest | null {
+  const integer = (w: ShWord): number | null => {
+    const v = literalValue(w);
+    return v !== null && /^-?\d{1,9}$/.test(v) ? Number(v) : null;
+  };
+  const l = positionalParam(left);
+  const rv = integer(right);
+  if (l !== null && rv !== null) return { type: 'arg-compare', arg: l, op, value: rv };
+  const r = positionalParam(right);
+  const lv = integer(left);
+  if (r !== null && lv !== null) return { type: 'arg-compare', arg: r, op: mirrored[op], value: lv };
+  return null;
 }
 
 function splitOn(args: ShWord[], op: string): ShWord[][] {
