@@ -22,6 +22,7 @@ import {
 import { translateChmod } from './chmod.js';
 import { translateChown } from './chown.js';
 import { translateDebSystemdHelper } from './deb-systemd-helper.js';
+import { translateDebTrigger } from './deb-trigger.js';
 import { translateDpkgMaintscriptHelper } from './dpkg-maintscript-helper.js';
 import { translateDpkgStatoverride } from './dpkg-statoverride.js';
 import { translateGpasswd } from './gpasswd.js';
@@ -48,6 +49,7 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['usermod', translateUsermod],
   ['gpasswd', translateGpasswd],
   ['deb-systemd-helper', translateDebSystemdHelper],
+  ['deb-trigger', translateDebTrigger],
   ['systemctl', translateSystemctl],
   ['systemd-update-helper', translateSystemdUpdateHelper],
   ['update-rc.d', translateUpdateRcD],

@@ -14,6 +14,7 @@ t.test('every registered name translates its own command', async (t) => {
     usermod: 'usermod -aG g u',
     gpasswd: 'gpasswd -a u g',
     'deb-systemd-helper': 'deb-systemd-helper enable x.service',
+    'deb-trigger': 'activate-noawait ldconfig',
     systemctl: 'systemctl enable x.service',
     'systemd-update-helper': 'systemd-update-helper install-system-units x.service',
     'update-rc.d': 'update-rc.d x defaults',
