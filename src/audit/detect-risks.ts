@@ -32,14 +32,15 @@ export function detectRisks(analysis: Analysis, options: DetectOptions = {}): Ri
     const add = (kind: RiskKind, severity: Severity, message: string): void => {
       found.push({ kind, severity, message, line: cmd.line, command: text });
     };
-    checkRedirects(cmd, add);
+    const writes = checkRedirects(cmd, add);
+    const eff = cmd.name === null ? null : effectiveCommand(cmd.name, cmd.args);
+    if (eff !== null) writes.push(...checkCommand(eff, cmd, loopConditions, add));
+    reportWrites(writes, add);
     if (cmd.name === null) {
       add('dynamic-code', 'low', 'the command name is computed at run time');
       continue;
     }
-    const eff = effectiveCommand(cmd.name, cmd.args);
     if (eff === null) continue;
-    checkCommand(eff, cmd, loopConditions, add);
     checkDownloadThenRun(eff, cmd, downloads, add);
     const download = downloadedFile(eff, cmd);
     if (download) downloads.push(download);
@@ -234,7 +235,8 @@ function effectiveCommand(name: string, args: Word[], depth = 0): Effective | nu
 
 const writeOps = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 
-function checkRedirects(cmd: Command, add: Add): void {
+function checkRedirects(cmd: Command, add: Add): WriteFinding[] {
+  const writes: WriteFinding[] = [];
   for (const r of cmd.redirects) {
     const op = r.op.replace(/^\d+/, '');
     const target = unquote(r.target);
@@ -243,38 +245,73 @@ function checkRedirects(cmd: Command, add: Add): void {
       continue;
     }
     if (/^\d+-?$|^-$/.test(target)) continue;
-    if (writeOps.has(op)) checkWriteTarget(r.target, 'writes', add);
-    else if (op === '<') checkReadTarget(target, add);
+    if (writeOps.has(op)) {
+      const w = classifyWrite(r.target, 'writes');
+      if (w) writes.push(w);
+    } else if (op === '<') checkReadTarget(target, add);
   }
+  return writes;
 }
 
-type WriteHow = 'writes' | 'copies to' | 'moves to' | 'links' | 'edits in place' | 'creates' | 'removes' | 'changes';
+type WriteHow = 'writes' | 'copies to' | 'moves to' | 'links' | 'edits in place' | 'creates' | 'touches' | 'removes' | 'changes';
 
-function checkWriteTarget(word: Word, how: WriteHow, add: Add): void {
+interface WriteFinding {
+  kind: 'writes-outside-package' | 'passwd-parsing' | 'sudoers-edit' | 'crontab-edit' | 'ld-preload';
+  severity: Severity;
+  how: WriteHow;
+  /** The path as shown, with `(computed)` when it still holds expansions. */
+  shown: string;
+  /** For writes-outside-package: whose location it is. */
+  why?: string;
+}
+
+function classifyWrite(word: Word, how: WriteHow): WriteFinding | null {
   const { path, exact } = pathWord(word.text);
+  const shown = exact ? path : `${path} (computed)`;
   const special = specialPathKind(path);
   if (special === 'passwd-parsing') {
-    add(special, 'high', `${how} ${path} directly instead of using useradd/groupadd/usermod`);
-    return;
+    // Owner, mode and timestamps are not the database's contents.
+    return how === 'changes' || how === 'touches' ? null : { kind: special, severity: 'high', how, shown };
   }
-  if (special === 'sudoers-edit') {
-    add(special, 'high', `${how} ${path}`);
-    return;
-  }
-  if (special === 'ld-preload') {
-    add(special, 'high', `${how} ${path}: the library would be loaded into every process`);
-    return;
-  }
-  if (special === 'crontab-edit') {
-    add(special, 'medium', `${how} ${path}`);
-    return;
-  }
+  if (special === 'sudoers-edit' || special === 'ld-preload') return { kind: special, severity: 'high', how, shown };
+  if (special === 'crontab-edit') return { kind: special, severity: 'medium', how, shown };
   const outside = outsideWrite(path);
-  if (outside === null) return;
-  let severity = outside.severity;
-  if (how === 'removes' && /^\/(?:var\/)?tmp\//.test(path)) severity = 'low';
-  const where = exact ? path : `${path} (computed)`;
-  add('writes-outside-package', severity, `${how} ${where}, which belongs to ${outside.why}`);
+  if (outside === null) return null;
+  const severity = how === 'removes' && /^\/(?:var\/)?tmp\//.test(path) ? 'low' : outside.severity;
+  return { kind: 'writes-outside-package', severity, how, shown, why: outside.why };
+}
+
+/** One risk per kind and verb for a command, listing every path it touches. */
+function reportWrites(writes: WriteFinding[], add: Add): void {
+  const groups = new Map<string, WriteFinding[]>();
+  for (const w of writes) {
+    const key = `${w.kind}\0${w.how}`;
+    const g = groups.get(key);
+    if (g) g.push(w);
+    else groups.set(key, [w]);
+  }
+  for (const g of groups.values()) {
+    const first = g[0]!;
+    const severity = g.map((w) => w.severity).reduce((a, b) => (compareSeverity(b, a) > 0 ? b : a));
+    const paths = [...new Set(g.map((w) => w.shown))].join(', ');
+    switch (first.kind) {
+      case 'passwd-parsing':
+        add(first.kind, severity, `${first.how} ${paths} directly instead of using useradd/groupadd/usermod`);
+        break;
+      case 'ld-preload':
+        add(first.kind, severity, `${first.how} ${paths}: the library would be loaded into every process`);
+        break;
+      case 'sudoers-edit':
+      case 'crontab-edit':
+        add(first.kind, severity, `${first.how} ${paths}`);
+        break;
+      case 'writes-outside-package': {
+        const whys = [...new Set(g.map((w) => w.why))].join('; ');
+        add(first.kind, severity, `${first.how} ${paths}, which ${g.length > 1 ? 'belong' : 'belongs'} to ${whys}`);
+        break;
+      }
+    }
+  }
 }
 
 function checkReadTarget(path: string, add: Add): void {
@@ -306,10 +343,11 @@ const passwdMentionOk = new Set([
 
 const passwdEditors = new Set(['vipw', 'vigr']);
 
-function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly string[], add: Add): void {
+/** Adds the command's risks; returns its file writes for `reportWrites`. */
+function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly string[], add: Add): WriteFinding[] {
   const { name, args } = eff;
   const writes = writeTargets(eff);
-  for (const [word, how] of writes) checkWriteTarget(word, how, add);
+  const findings = writes.map(([word, how]) => classifyWrite(word, how)).filter((w): w is WriteFinding => w !== null);
 
   if (passwdEditors.has(name)) add('passwd-parsing', 'high', `${name} edits the user database by hand`);
   else if (!passwdMentionOk.has(name)) {
@@ -480,7 +518,7 @@ function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly str
       const p = parseArgs(args, ['--admindir', '--instdir', '--root']);
       if (hasAny(p, '--add')) {
         const mode = p.operands[2];
-        if (mode && isSetidMode(mode.text)) {
+        if (mode && setidKind(mode.text) !== null) {
           add('setuid-chmod', 'low', `dpkg-statoverride registers mode ${mode.text} for ${p.operands[3]?.text ?? 'a file'}`);
         }
       }
@@ -502,7 +540,7 @@ function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly str
     case 'eval':
       if (args.some((a) => !a.literal)) {
         const output = args.some((a) => /\$\(|`/.test(a.text));
-        add('dynamic-code', output ? 'high' : 'medium', output ? 'eval runs the output of a command as code' : 'eval runs a string built at run time');
+        add('dynamic-code', 'medium', output ? 'eval runs the output of a command as code' : 'eval runs a string built at run time');
       }
       break;
     case '.':
@@ -530,6 +568,7 @@ function checkCommand(eff: Effective, cmd: Command, loopConditions: readonly str
         checkInterpreterCode(name, args, add);
       }
   }
+  return findings;
 }
 
 function checkGit(args: Word[], add: Add): void {
@@ -669,15 +708,25 @@ function checkChmod(args: Word[], add: Add): void {
   const p = parseArgs(chmodModesAsOperands(args), ['--reference']);
   checkRecursive('chmod', p, p.options.has('--reference') ? 0 : 1, add);
   const mode = p.options.has('--reference') ? undefined : p.operands[0];
-  if (mode && mode.literal && isSetidMode(mode.text)) {
+  const kind = mode && mode.literal ? setidKind(mode.text) : null;
+  if (mode && kind) {
     const targets = p.operands.slice(1);
     const computed = targets.some((t) => !pathWord(t.text).exact);
     add(
       'setuid-chmod',
-      computed ? 'high' : 'medium',
-      `chmod ${mode.text} makes ${targets.map((t) => t.text).join(' ') || 'a file'} setuid/setgid${computed ? ' (path computed at run time)' : ''}`,
+      setidSeverity(kind, computed),
+      `chmod ${mode.text} makes ${targets.map((t) => t.text).join(' ') || 'a file'} ${kind}${computed ? ' (path computed at run time)' : ''}`,
     );
   }
+}
+
+/**
+ * setgid alone mostly marks shared directories (new files inherit the group), so it ranks one
+ * step below setuid; a computed path ranks one step up.
+ */
+function setidSeverity(kind: 'setuid' | 'setgid', computed: boolean): Severity {
+  if (kind === 'setuid') return computed ? 'high' : 'medium';
+  return computed ? 'medium' : 'low';
 }
 
 /** `chmod -x file`: a symbolic mode starting with '-' is an operand, not an option. */
@@ -688,16 +737,25 @@ function chmodModesAsOperands(args: Word[]): Word[] {
 function checkInstallMode(args: Word[], add: Add): void {
   const p = parseArgs(args, ['-m', '--mode', '-o', '--owner', '-g', '--group', '-t', '--target-directory', '-S', '--suffix']);
   const mode = optionValue(p, '-m', '--mode');
-  if (mode && mode.literal && isSetidMode(mode.text)) add('setuid-chmod', 'medium', `install -m ${mode.text} installs a setuid/setgid file`);
+  const kind = mode && mode.literal ? setidKind(mode.text) : null;
+  if (mode && kind) add('setuid-chmod', setidSeverity(kind, false), `install -m ${mode.text} installs a ${kind} ${hasAny(p, '-d', '--directory') ? 'directory' : 'file'}`);
 }
 
-/** 4xxx/2xxx octal modes and symbolic modes that add `s`. */
-function isSetidMode(mode: string): boolean {
+/** Whether a mode sets the setuid bit (4xxx, u+s, +s), only setgid (2xxx, g+s), or neither. */
+function setidKind(mode: string): 'setuid' | 'setgid' | null {
   if (/^0*[0-7]{4}$/.test(mode)) {
-    const digits = mode.replace(/^0*(?=[0-7]{4}$)/, '');
-    return (Number(digits[0]) & 6) !== 0;
+    const special = Number(mode.replace(/^0*(?=[0-7]{4}$)/, '')[0]);
+    return special & 4 ? 'setuid' : special & 2 ? 'setgid' : null;
   }
-  return mode.split(',').some((clause) => /^[ugoa]*[+=][rwxXt]*s/.test(clause));
+  let found: 'setuid' | 'setgid' | null = null;
+  for (const clause of mode.split(',')) {
+    const m = /^([ugoa]*)[+=][rwxXt]*s/.exec(clause);
+    if (!m) continue;
+    const who = m[1]!;
+    if (who === '' || who.includes('u') || who.includes('a')) return 'setuid';
+    if (who.includes('g')) found = 'setgid';
+  }
+  return found;
 }
 
 const systemTrees = new Set(['/', '/etc', '/usr', '/var', '/bin', '/sbin', '/lib', '/lib64', '/home', '/root', '/boot', '/opt', '/srv', '/usr/lib', '/usr/share', '/usr/bin', '/var/lib']);
@@ -767,7 +825,7 @@ function writeTargets(eff: Effective): [Word, WriteHow][] {
     case 'mkdir':
     case 'truncate': {
       const p = parseArgs(args, ['-d', '-t', '-r', '--date', '--reference', '-m', '--mode', '-s', '--size']);
-      for (const w of p.operands) out.push([w, name === 'mkdir' ? 'creates' : 'writes']);
+      for (const w of p.operands) out.push([w, name === 'mkdir' ? 'creates' : name === 'touch' ? 'touches' : 'writes']);
       break;
     }
     case 'rm':

@@ -94,7 +94,7 @@ const systemDirs: ReadonlyArray<readonly [string, Severity, string]> = [
   ['/etc/security/', 'high', 'PAM security configuration'],
   ['/etc/apt/sources.list.d/', 'medium', 'package repositories'],
   ['/etc/yum.repos.d/', 'medium', 'package repositories'],
-  ['/etc/systemd/system/', 'medium', "the administrator's unit directory"],
+  ['/etc/systemd/system/', 'low', "the administrator's unit directory"],
   ['/usr/local/', 'medium', 'the administrator (FHS reserves /usr/local)'],
   ['/tmp/', 'medium', 'shared temporary space (predictable names invite symlink attacks)'],
   ['/var/tmp/', 'medium', 'shared temporary space (predictable names invite symlink attacks)'],

