@@ -10,10 +10,10 @@
  * The home (unless /nonexistent or --no-create-home) gets SYS_DIR_MODE (0755), owned by the user
  * and its primary group, missing parents 0755 root.
  *
- * useradd / groupadd (shadow 4.13, as on Fedora and Arch too): system ids are the HIGHEST free id
- * in SYS_UID_MIN..SYS_UID_MAX (login.defs), a user's own group prefers the user's number; regular
- * ids are one above the highest used in UID_MIN..UID_MAX. Defaults for home and shell come from
- * /etc/default/useradd; `-m` copies the skeleton directory.
+ * useradd / groupadd (shadow 4.13, as on Fedora and Arch too): system ids search downwards from
+ * below the lowest id in SYS_UID_MIN..SYS_UID_MAX (login.defs), regular ids upwards from above the
+ * highest in UID_MIN..UID_MAX (see shadowNewId); a user's own group prefers the user's number.
+ * Defaults for home and shell come from /etc/default/useradd; `-m` copies the skeleton directory.
  */
 import type { Action } from '../actions/action.js';
 import type { ApplyContext } from './apply-context.js';
@@ -32,17 +32,28 @@ function lowestFree(from: number, to: number, taken: (id: number) => boolean): n
   return undefined;
 }
 
-function highestFree(from: number, to: number, taken: (id: number) => boolean): number | undefined {
-  for (let id = to; id >= from; id--) if (!taken(id)) return id;
+/**
+ * shadow's find_new_uid / find_new_gid (4.13). The start point comes from one pass over the file in
+ * file order: a system id starts just below the lowest id seen so far in the range (only entries
+ * at or below the running value count), a regular id just above the highest; when that runs out
+ * of the range the search restarts from the other end. Free means unused by any entry.
+ */
+export function shadowNewId(system: boolean, min: number, max: number, idsInFileOrder: readonly number[], taken: (id: number) => boolean): number | undefined {
+  if (min > max) return undefined;
+  if (system) {
+    let lowest = max;
+    for (const id of idsInFileOrder) if (id <= lowest && id >= min) lowest = id - 1;
+    if (lowest < min) lowest = max;
+    for (let id = lowest; id >= min; id--) if (!taken(id)) return id;
+    if (lowest !== max) for (let id = max; id >= min; id--) if (!taken(id)) return id;
+    return undefined;
+  }
+  let highest = min;
+  for (const id of idsInFileOrder) if (id >= highest && id <= max) highest = id + 1;
+  if (highest > max) highest = min;
+  for (let id = highest; id <= max; id++) if (!taken(id)) return id;
+  if (highest !== min) for (let id = min; id <= max; id++) if (!taken(id)) return id;
   return undefined;
-}
-
-/** shadow's regular-account rule: one above the highest id used in the range, else the lowest free. */
-function nextAboveUsed(from: number, to: number, used: number[], taken: (id: number) => boolean): number | undefined {
-  const inRange = used.filter((id) => id >= from && id <= to);
-  const next = inRange.length === 0 ? from : Math.max(...inRange) + 1;
-  if (next <= to) return next;
-  return lowestFree(from, to, taken);
 }
 
 /** chfn -f/-r/-w/-h/-o from adduser's comma-split comment: four fields always, a fifth when set. */
@@ -78,8 +89,8 @@ export function applyGroup(action: GroupAction, ctx: ApplyContext): ApplyOutcome
     } else {
       const defs = readLoginDefs(ctx.view);
       gid = action.system
-        ? highestFree(defs.sysGidMin, defs.sysGidMax, (g) => id.gidTaken(g))
-        : nextAboveUsed(defs.gidMin, defs.gidMax, id.groups().map((g) => g.gid), (g) => id.gidTaken(g));
+        ? shadowNewId(true, defs.sysGidMin, defs.sysGidMax, id.groups().map((g) => g.gid), (g) => id.gidTaken(g))
+        : shadowNewId(false, defs.gidMin, defs.gidMax, id.groups().map((g) => g.gid), (g) => id.gidTaken(g));
     }
     if (gid === undefined) return defer(`no free GID for group ${action.name}`);
   }
@@ -147,21 +158,20 @@ function useradd(action: UserAction, ctx: ApplyContext): ApplyOutcome {
   if (action.uid !== undefined && id.uidTaken(action.uid)) return defer(`UID ${action.uid} is not unique; useradd fails`);
   const uid =
     action.uid ??
-    (action.system
-      ? highestFree(defs.sysUidMin, defs.sysUidMax, (u) => id.uidTaken(u))
-      : nextAboveUsed(defs.uidMin, defs.uidMax, id.users().map((u) => u.uid), (u) => id.uidTaken(u)));
+    shadowNewId(action.system, action.system ? defs.sysUidMin : defs.uidMin, action.system ? defs.sysUidMax : defs.uidMax, id.users().map((u) => u.uid), (u) => id.uidTaken(u));
   if (uid === undefined) return defer(`no free UID for ${action.name}`);
 
   const groupName = action.group ?? action.name;
   let gid: number;
   if (action.createGroup || action.group === undefined) {
     if (id.groupByName(groupName)) return defer(`group ${groupName} exists; useradd -U refuses to reuse it`);
-    const preferred = id.gidTaken(uid) ? undefined : uid;
+    // find_new_gid's preferred id (the uid) may lie anywhere from 1 (system) or GID_MIN up to the maximum.
+    const preferredMin = action.system ? 1 : defs.gidMin;
+    const maxGid = action.system ? defs.sysGidMax : defs.gidMax;
+    const preferred = !id.gidTaken(uid) && uid >= preferredMin && uid <= maxGid ? uid : undefined;
     const picked =
       preferred ??
-      (action.system
-        ? highestFree(defs.sysGidMin, defs.sysGidMax, (g) => id.gidTaken(g))
-        : nextAboveUsed(defs.gidMin, defs.gidMax, id.groups().map((g) => g.gid), (g) => id.gidTaken(g)));
+      shadowNewId(action.system, action.system ? defs.sysGidMin : defs.gidMin, maxGid, id.groups().map((g) => g.gid), (g) => id.gidTaken(g));
     if (picked === undefined) return defer(`no free GID for ${groupName}`);
     gid = picked;
     id.addGroup({ name: groupName, password: id.gshadow ? 'x' : '!', gid, members: [] }, '!');

@@ -92,12 +92,14 @@ export function applySysusers(action: SysusersAction, ctx: ApplyContext): ApplyO
 
   const id = ctx.identity;
   const todoUids = new Set<number>();
-  const todoGids = new Set<number>();
+  /** gid -> group name, for the groups this run creates */
+  const todoGids = new Map<number, string>();
   let cursor = SYSTEM_UID_MAX + 1;
   const uidOk = (uid: number, name: string, withGid: boolean): boolean => {
     if (todoUids.has(uid) || id.uidTaken(uid)) return false;
     if (withGid) {
-      if (todoGids.has(uid)) return false;
+      const queued = todoGids.get(uid);
+      if (queued !== undefined && queued !== name) return false;
       const g = id.groups().find((e) => e.gid === uid);
       if (g && g.name !== name) return false;
     }
@@ -121,7 +123,7 @@ export function applySysusers(action: SysusersAction, ctx: ApplyContext): ApplyO
       if (cursor < 1) return `no free GID for ${item.name}`;
       if (gidOk(cursor, true)) gid = cursor;
     }
-    todoGids.add(gid);
+    todoGids.set(gid, item.name);
     id.addGroup({ name: item.name, password: 'x', gid, members: [] }, '!*');
     notes.push(`group ${item.name} GID ${gid}`);
     return gid;
