@@ -135,6 +135,10 @@ interface ArgTest {
   negated: boolean;
   /** `[ $1 -gt 1 ]`: an integer comparison instead of patterns (which are then empty). */
   compare?: { op: 'lt' | 'le' | 'gt' | 'ge'; value: number };
+  /** `[ -z "$2" ]`: holds for the empty value (patterns are then empty). */
+  empty?: true;
+  /** `dpkg --compare-versions "$2" lt 1.0`: decided only for the empty value (patterns are then empty). */
+  version?: { op: string; version: string };
 }
 
 const caseSubject = /^"?\$\{?(\d)\}?"?$/;
@@ -149,6 +153,10 @@ function argTests(guards: Guard[], arg: number): ArgTest[] {
       out.push({ patterns: g.test.values, glob: false, negated: g.negated });
     } else if (g.kind !== 'function' && g.test?.type === 'arg-compare' && g.test.arg === arg) {
       out.push({ patterns: [], glob: false, negated: g.negated, compare: { op: g.test.op, value: g.test.value } });
+    } else if (g.kind !== 'function' && g.test?.type === 'arg-empty' && g.test.arg === arg) {
+      out.push({ patterns: [], glob: false, negated: g.negated, empty: true });
+    } else if (g.kind !== 'function' && g.test?.type === 'version-compare' && g.test.arg === arg) {
+      out.push({ patterns: [], glob: false, negated: g.negated, version: { op: g.test.op, version: g.test.version } });
     }
   }
   return out;
@@ -163,7 +171,41 @@ function compares(c: NonNullable<ArgTest['compare']>, value: string): boolean {
   return c.op === 'lt' ? n < c.value : c.op === 'le' ? n <= c.value : c.op === 'gt' ? n > c.value : n >= c.value;
 }
 
+/**
+ * `dpkg --compare-versions "" OP V` for a non-empty V: an empty version is earlier than any other,
+ * except for the `-nl` operators, which treat it as later than any other (dpkg(1)).
+ */
+const emptyVersionHolds: Readonly<Record<string, boolean>> = {
+  lt: true,
+  le: true,
+  '<<': true,
+  '<=': true,
+  '<': true,
+  ne: true,
+  gt: false,
+  ge: false,
+  '>>': false,
+  '>=': false,
+  '>': false,
+  eq: false,
+  '=': false,
+  'lt-nl': false,
+  'le-nl': false,
+  'gt-nl': true,
+  'ge-nl': true,
+};
+
+/** A version that is certainly not empty: no expansion or quoting left in it. */
+const plainVersion = /^[A-Za-z0-9.+~:-]+$/;
+
 function passes(t: ArgTest, value: string): boolean {
+  if (t.version) {
+    const known = Object.hasOwn(emptyVersionHolds, t.version.op) ? emptyVersionHolds[t.version.op] : undefined;
+    // Other values would need dpkg's full ordering: the command may run.
+    if (value !== '' || known === undefined || !plainVersion.test(t.version.version)) return true;
+    return t.negated ? !known : known;
+  }
+  if (t.empty) return t.negated ? value !== '' : value === '';
   const hit = t.compare
     ? compares(t.compare, value)
     : t.patterns.some((p) => (t.glob && globChars.test(p) ? textMatch(value, p) : p === value));
@@ -205,78 +247,9 @@ function guardMatch(m: GuardMatch, guards: Guard[]): boolean {
     guards.some((g) => g.kind !== 'case' && g.kind !== 'function' && g.test?.type === type);
   if (m.dpkgRoot !== undefined && anyTest('dpkg-root') !== m.dpkgRoot) return false;
   if (m.versionCompare !== undefined && anyTest('version-compare') !== m.versionCompare) return false;
-  if (m.failsWith !== undefined && !guards.some((g) => falseWith(g, m.failsWith!))) return false;
   if (m.text !== undefined && !guards.some((g) => g.kind !== 'function' && textMatch(g.text, m.text!))) return false;
   if (m.unguarded !== undefined && guards.every((g) => g.kind === 'function') !== m.unguarded) return false;
   return true;
-}
-
-/**
- * `dpkg --compare-versions "" OP V` for a non-empty V: an empty version is earlier than any other,
- * except for the `-nl` operators, which treat it as later than any other (dpkg(1)).
- */
-const emptyVersionHolds: Record<string, boolean> = {
-  lt: true,
-  le: true,
-  '<<': true,
-  '<=': true,
-  '<': true,
-  ne: true,
-  gt: false,
-  ge: false,
-  '>>': false,
-  '>=': false,
-  '>': false,
-  eq: false,
-  '=': false,
-  'lt-nl': false,
-  'le-nl': false,
-  'gt-nl': true,
-  'ge-nl': true,
-};
-
-/** A version dpkg would accept and that is certainly not empty: no expansion, no quotes left. */
-const plainVersion = /^[A-Za-z0-9.+~:-]+$/;
-
-/**
- * True when the guard is known to be false while the positional parameters hold `values`: its
- * recognised test reads one of them and fails. Unknown parameters and unrecognised tests are
- * never false, so a command is only ruled out by a condition that certainly fails.
- */
-function falseWith(g: Guard, values: Record<string, string>): boolean {
-  if (g.kind === 'function' || g.test === undefined) return false;
-  const test = g.test;
-  if (g.kind === 'case') {
-    if (test.type !== 'arg-equals') return false;
-    const value = values[String(test.arg)];
-    if (value === undefined) return false;
-    return !passes({ patterns: test.values, glob: true, negated: false }, value);
-  }
-  let holds: boolean;
-  switch (test.type) {
-    case 'arg-equals': {
-      const value = values[String(test.arg)];
-      if (value === undefined) return false;
-      holds = test.values.includes(value);
-      break;
-    }
-    case 'arg-empty': {
-      const value = values[String(test.arg)];
-      if (value === undefined) return false;
-      holds = value === '';
-      break;
-    }
-    case 'version-compare': {
-      const value = values[String(test.arg)];
-      const known = emptyVersionHolds[test.op];
-      if (value !== '' || known === undefined || !plainVersion.test(test.version)) return false;
-      holds = known;
-      break;
-    }
-    default:
-      return false;
-  }
-  return g.negated ? holds : !holds;
 }
 
 const standardStreams = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);

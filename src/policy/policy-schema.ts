@@ -149,7 +149,7 @@ export const GuardMatchSchema = Type.Object(
     argExcludes: Type.Optional(
       oneOrMany(
         Type.String(),
-        'guarded by tests on $arg (values, case arms, integer comparisons such as [ $1 -gt 1 ]) under which the command never runs for any of these values',
+        'guarded by tests on $arg (values, case arms, integer comparisons such as [ $1 -gt 1 ], emptiness; `dpkg --compare-versions "$arg"` when the value is empty) under which the command never runs for any of these values',
       ),
     ),
     argOnly: Type.Optional(
@@ -166,13 +166,6 @@ export const GuardMatchSchema = Type.Object(
     dpkgRoot: Type.Optional(Type.Boolean({ description: 'guarded (true) or not (false) by a test on $DPKG_ROOT' })),
     versionCompare: Type.Optional(
       Type.Boolean({ description: 'guarded (true) or not (false) by `dpkg --compare-versions`' }),
-    ),
-    failsWith: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[1-9]$' }), Type.String(), {
-        description:
-          'positional parameter values, e.g. {"1": "configure", "2": ""}: some recognised guard of the command is false with them ' +
-          '(a test of $N for equality or emptiness, a case arm, `dpkg --compare-versions "$N"` when $N is empty), so the command cannot run',
-      }),
     ),
     text: Type.Optional(Globs),
     unguarded: Type.Optional(Type.Boolean({ description: 'true: the command runs under no condition at all' })),
