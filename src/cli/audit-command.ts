@@ -6,15 +6,15 @@ import { buildAuditResult } from '../audit/build-audit-result.js';
 import type { AuditResult } from '../audit/audit-result.js';
 import { gatherPackages } from '../audit/gather-packages.js';
 import { IoError, UsageError } from '../errors.js';
-import { isInstallPhase, type PackageFormat } from '../formats/types.js';
-import { loadPolicy, type LoadedPolicy } from '../policy/load-policy.js';
-import { policyForFormat } from '../policy/policy-for-format.js';
+import { isInstallPhase } from '../formats/types.js';
+import type { LoadedPolicy } from '../policy/load-policy.js';
 import { renderJson } from '../report/render-json.js';
 import { renderSarif } from '../report/render-sarif.js';
 import { renderTable } from '../report/render-table.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
+import { policyChooser } from './policy-chooser.js';
 import { progressReporter } from './progress.js';
 
 type FailOn = 'defer' | 'risk';
@@ -32,23 +32,6 @@ interface AuditOptions {
   installOnly?: boolean;
   keepGoing?: boolean;
   quiet?: boolean;
-}
-
-/** Loads each policy once per run; formats share a policy when `--policy` names one. */
-function policyChooser(
-  io: CliIo,
-  override: string | undefined,
-  cache: Map<string, LoadedPolicy>,
-): (format: PackageFormat) => LoadedPolicy {
-  return (format) => {
-    const ref = override ?? policyForFormat[format];
-    let loaded = cache.get(ref);
-    if (!loaded) {
-      loaded = loadPolicy(ref, { cwd: io.cwd });
-      cache.set(ref, loaded);
-    }
-    return loaded;
-  };
 }
 
 /** `--fail-on` decides exit 1: CI jobs gate on deferred install-time scripts or on risk flags. */
