@@ -68,7 +68,7 @@ export function segmentMatches(m: SegmentMatch, segment: Segment | undefined): b
   return true;
 }
 
-/** The fields that look at one command (command, args, guard, inFunction, writesFiles, segment). */
+/** The fields that look at one command (command, args, guard, inFunction, callsFunction, writesFiles, segment). */
 export function commandFieldsMatch(m: Match, command: Command, analysis: Analysis): boolean {
   if (m.segment !== undefined && !segmentMatches(m.segment, analysis.segments[command.segment])) return false;
   if (m.command !== undefined) {
@@ -81,6 +81,10 @@ export function commandFieldsMatch(m: Match, command: Command, analysis: Analysi
   if (m.guard !== undefined && !guardMatch(m.guard, command.guards)) return false;
   if (m.inFunction !== undefined && !(command.inFunction !== undefined && globMatch(command.inFunction, m.inFunction))) {
     return false;
+  }
+  if (m.callsFunction !== undefined) {
+    const defined = command.name !== null && analysis.functions.some((f) => f.name === command.name);
+    if (defined !== m.callsFunction) return false;
   }
   if (m.writesFiles !== undefined && writesFiles(command) !== m.writesFiles) return false;
   return true;

@@ -190,6 +190,12 @@ export const MatchSchema = Type.Object(
     args: Type.Optional(ArgsMatchSchema),
     guard: Type.Optional(GuardMatchSchema),
     inFunction: Type.Optional(Globs),
+    callsFunction: Type.Optional(
+      Type.Boolean({
+        description:
+          'the command calls a shell function the script itself defines (true) or not (false); the function\'s own commands are parts of their own, under the guards its call sites share',
+      }),
+    ),
     writesFiles: Type.Optional(
       Type.Boolean({
         description: 'the command redirects output into a file (standard streams and /dev/null do not count)',
@@ -257,7 +263,7 @@ export const PolicySchema = Type.Object(
 export type PolicyFile = Static<typeof PolicySchema>;
 
 /** Match fields that look at a single command; the rest look at the scriptlet as a whole. */
-export const commandMatchFields = ['command', 'args', 'guard', 'inFunction', 'writesFiles'] as const;
+export const commandMatchFields = ['command', 'args', 'guard', 'inFunction', 'callsFunction', 'writesFiles'] as const;
 
 /** The JSON Schema document editors use (policies/policy.schema.json), with its own id. */
 export function policyJsonSchema(): Record<string, unknown> {

@@ -43,3 +43,12 @@ for (const [name, body, guard, expected] of cases) {
     t.equal(commandFieldsMatch({ guard }, cmd!, a), expected);
   });
 }
+
+t.test('callsFunction: a call of a function the script defines', async (t) => {
+  const a = await analyse(shellScriptlet('setup() {\n  mkdir /var/lib/x\n}\nsetup\nmissing\n'));
+  const byName = (n: string) => a.commands.find((c) => c.name === n)!;
+  t.equal(commandFieldsMatch({ callsFunction: true }, byName('setup'), a), true);
+  t.equal(commandFieldsMatch({ callsFunction: true }, byName('missing'), a), false);
+  t.equal(commandFieldsMatch({ callsFunction: false }, byName('missing'), a), true);
+  t.equal(commandFieldsMatch({ callsFunction: true }, byName('mkdir'), a), false);
+});
