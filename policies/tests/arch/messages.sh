@@ -1,0 +1,3 @@
+post_install() {
+  echo ">>> systemctl enable --now foo.service to start it"
+}

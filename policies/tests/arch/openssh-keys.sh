@@ -1,0 +1,3 @@
+post_install() {
+  ssh-keygen -A
+}

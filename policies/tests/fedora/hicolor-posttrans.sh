@@ -1,0 +1,1 @@
+gtk-update-icon-cache /usr/share/icons/hicolor &>/dev/null || :

@@ -1,0 +1,2 @@
+/usr/libexec/openssh/sshd-keygen rsa
+/usr/libexec/openssh/sshd-keygen ecdsa
