@@ -92,12 +92,13 @@ function applyOne(action: Action, ctx: ApplyContext): ApplyOutcome {
       return applySystemdPreset(action, ctx);
     case 'sysv-enable': {
       const outcome = applySysv(action, ctx);
-      // update-rc.d NAME enable also runs `systemctl enable NAME` when systemctl is there.
+      // update-rc.d NAME enable also runs `SYSTEMCTL_SKIP_SYSV=1 systemctl enable NAME` when
+      // systemctl is there.
       const systemctl = exists(ctx.view, '/bin/systemctl') || exists(ctx.view, '/usr/bin/systemctl');
       const unit = `${action.script}.service`;
       const found = findUnit(ctx, unit, ctx.options.unitPath);
       if (action.args[0] === 'enable' && outcome.kind !== 'defer' && systemctl && found && found !== 'symlink') {
-        const also = systemctlEnable(ctx, unit);
+        const also = systemctlEnable(ctx, unit, false);
         if (also.kind === 'defer') return also;
       }
       return outcome;

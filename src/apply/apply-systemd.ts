@@ -150,8 +150,11 @@ function sysvSync(ctx: ApplyContext, unit: string, notes: string[]): void {
   }
 }
 
-/** `systemctl enable UNIT` (the links, then the SysV sync for each unit with an init script). */
-export function systemctlEnable(ctx: ApplyContext, unit: string): ApplyOutcome {
+/**
+ * `systemctl enable UNIT`: the links, then the SysV sync for each unit with an init script unless
+ * SYSTEMCTL_SKIP_SYSV is set, as update-rc.d sets it when it calls systemctl.
+ */
+export function systemctlEnable(ctx: ApplyContext, unit: string, syncSysv = true): ApplyOutcome {
   const dirs = ctx.options.unitPath;
   const { links, problems, units } = enableLinks(ctx, unit, dirs);
   if (problems.length > 0 && units.length === 0) return defer(problems.join('; '));
@@ -159,7 +162,7 @@ export function systemctlEnable(ctx: ApplyContext, unit: string): ApplyOutcome {
   const clash = makeLinks(ctx, links);
   if (clash) return defer(`systemctl enable ${unit} fails: ${clash}`);
   const notes = links.map((l) => `${l.link} -> ${l.target}`);
-  for (const u of units) sysvSync(ctx, u, notes);
+  if (syncSysv) for (const u of units) sysvSync(ctx, u, notes);
   if (links.length === 0 && !hasInstallInfo(ctx, unit, dirs)) {
     return notes.length > 0 ? done(...notes) : nothing(`${unit} has no [Install] section: systemctl enable makes no links`);
   }

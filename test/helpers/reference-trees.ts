@@ -64,8 +64,9 @@ export function debFile(name: string): string | undefined {
   return file ? join(dir, file) : undefined;
 }
 
+/** Unpacks a package's files; an existing merged-/usr symlink (/bin -> usr/bin) stays a symlink. */
 export function extractDeb(deb: string, into: string): void {
-  execFileSync('dpkg-deb', ['-x', deb, into]);
+  execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x --keep-directory-symlink -C "$2"', 'sh', deb, into]);
 }
 
 export interface TreeNode {
