@@ -1,0 +1,324 @@
+/**
+ * Attributes a difference between the reference install and scriptlet's image to the work the
+ * plan left for first boot: a deferred script, or an action the appliers could not realise.
+ * Conservative by construction: a difference counts as explained only when the deferred work
+ * names it. For a script that means one of:
+ * - a path written in its text (`/etc/ssh/sshd_config`), or a directory written there that
+ *   contains the path, or a path prefix that ends at an expansion (`/etc/ssh/ssh_host_$type`
+ *   covers /etc/ssh/ssh_host_rsa_key) — never a broad directory such as /etc or /var/lib;
+ * - the state files of a tool it calls (ucf's registry, update-alternatives' links,
+ *   deb-systemd-helper's state, rc links of update-rc.d, pam-auth-update's profiles…);
+ * - an account named as an argument of an account tool it calls, or listed in the masters that
+ *   update-passwd installs or the sysusers.d files that systemd-sysusers reads;
+ * - a file owned by an account whose own difference it explains.
+ * Pure: the image facts it needs (tmpfiles.d paths, sysusers.d and base-passwd names) arrive as data.
+ */
+import type { Action } from '../actions/action.js';
+import type { Analysis } from '../shell/analysis.js';
+import type { Difference } from './compare-states.js';
+
+export interface ExplainingStep {
+  /** The deferred step's id, or `apply:<kind>` for an action the appliers deferred. */
+  step: string;
+  package: string;
+  phase?: string;
+  /** Why it was deferred (from the plan or the applier). */
+  reason: string;
+  /** How the step names the difference. */
+  via: string;
+}
+
+/** A deferred script with what is known about it. */
+export interface DeferredScript {
+  id: string;
+  package: string;
+  phase: string;
+  reason: string;
+  script: string;
+  analysis?: Analysis;
+}
+
+/** An action the appliers could not realise at build time. */
+export interface DeferredAction {
+  actions: Action[];
+  reason: string;
+  /** Packages whose scripts asked for the actions. */
+  packages: string[];
+}
+
+/** Facts about the unpacked image that say what some tools will write. */
+export interface ImageFacts {
+  /** Paths (or `%`-free prefixes) named by tmpfiles.d entries. */
+  tmpfilesPaths: string[];
+  /** Users and groups declared in sysusers.d files. */
+  sysusersNames: string[];
+  /** Users and groups in base-passwd's masters (update-passwd installs them). */
+  basePasswdNames: string[];
+}
+
+/** Directories too broad to count as naming everything below them. */
+const BROAD = new Set([
+  '/',
+  '/etc',
+  '/var',
+  '/run',
+  '/tmp',
+  '/usr',
+  '/lib',
+  '/var/lib',
+  '/var/cache',
+  '/var/log',
+  '/var/spool',
+  '/var/tmp',
+  '/var/run',
+  '/var/backups',
+  '/etc/default',
+  '/etc/init.d',
+  '/etc/systemd',
+  '/etc/systemd/system',
+  '/usr/lib',
+  '/usr/share',
+  '/usr/bin',
+  '/usr/sbin',
+]);
+
+/** State files of tools, by the command name a script calls them with. */
+const TOOL_STATE: Record<string, RegExp[]> = {
+  ucf: [/^\/var\/lib\/ucf(\/|$)/],
+  ucfr: [/^\/var\/lib\/ucf(\/|$)/],
+  'update-alternatives': [/^\/etc\/alternatives(\/|$)/, /^\/var\/lib\/dpkg\/alternatives(\/|$)/],
+  'deb-systemd-helper': [/^\/etc\/systemd\/(system|user)(\/|$)/, /^\/var\/lib\/systemd\/deb-systemd-(helper|user-helper)-(enabled|masked)(\/|$)/],
+  systemctl: [/^\/etc\/systemd\/(system|user)(\/|$)/],
+  'update-rc.d': [/^\/etc\/rc[0-6S]\.d(\/|$)/, /^\/etc\/systemd\/system(\/|$)/],
+  'dpkg-statoverride': [/^\/var\/lib\/dpkg\/statoverride$/],
+  'dpkg-divert': [/^\/var\/lib\/dpkg\/diversions$/],
+  'pam-auth-update': [/^\/etc\/pam\.d\/common-/, /^\/var\/lib\/pam(\/|$)/],
+  'add-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  'remove-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  'update-shells': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  'update-passwd': [/^\/etc\/(passwd|group|shadow|gshadow)$/],
+  shadowconfig: [/^\/etc\/(shadow|gshadow)$/],
+  pwconv: [/^\/etc\/shadow$/],
+  grpconv: [/^\/etc\/gshadow$/],
+  adduser: [/^\/etc\/sub[ug]id$/],
+  useradd: [/^\/etc\/sub[ug]id$/],
+  'runit-helper': [/^\/etc\/runit\/runsvdir\//, /^\/var\/log\/runit\//],
+};
+
+const ACCOUNT_TOOLS = new Set(['adduser', 'addgroup', 'useradd', 'groupadd', 'usermod', 'groupmod', 'gpasswd', 'deluser', 'delgroup', 'userdel', 'groupdel']);
+
+interface PathToken {
+  text: string;
+  /** The token stops at an expansion, so it names everything starting with `text`. */
+  prefix: boolean;
+}
+
+const PATH_CHARS = String.raw`[^\s"'\`;|&<>(){}$*?[\]\\]*`;
+const EXPANSION = String.raw`([$*?[{]?)`;
+/**
+ * `/etc/x`, `$DPKG_ROOT/etc/x`, `${DPKG_ROOT}/var/x`, but not `/usr/etc/x`; and relative words
+ * `etc/x` (dpkg runs maintainer scripts from the root directory).
+ */
+const ABSOLUTE = new RegExp(String.raw`(?<!\/[\w.-]+)\/(?:etc|var|run)(?=[/\s"'\`;|&<>(){}$]|$)${PATH_CHARS}${EXPANSION}`, 'gm');
+const RELATIVE = new RegExp(String.raw`(?<=^|[\s"'=])(?:etc|var|run)\/${PATH_CHARS}${EXPANSION}`, 'gm');
+
+/** Paths under /etc, /var and /run written in a script's text. */
+export function pathTokens(script: string): PathToken[] {
+  const out = new Map<string, PathToken>();
+  for (const re of [ABSOLUTE, RELATIVE]) {
+    for (const m of script.matchAll(re)) {
+      let text = m[0].startsWith('/') ? m[0] : `/${m[0]}`;
+      const expands = m[1] !== '';
+      if (expands) text = text.slice(0, -1);
+      if (text.length > 1 && text.endsWith('/') && !expands) text = text.slice(0, -1);
+      const key = `${text}\0${expands}`;
+      if (!out.has(key)) out.set(key, { text, prefix: expands });
+    }
+  }
+  return [...out.values()];
+}
+
+function segments(p: string): number {
+  return p.split('/').filter(Boolean).length;
+}
+
+/** Does the token name `path`? */
+export function tokenNames(token: PathToken, path: string): boolean {
+  const t = token.text;
+  if (path === t) return true;
+  if (token.prefix) {
+    // `/etc/ssh/ssh_host_$t` names /etc/ssh/ssh_host_rsa_key; `/var/lib/$pkg` names nothing.
+    if (t.endsWith('/')) return !BROAD.has(t.slice(0, -1)) && segments(t) >= 2 && path.startsWith(t);
+    // A partial last segment (`ssh_host_`) is specific enough below a directory like /etc/ssh.
+    return segments(t) >= 2 && path.startsWith(t);
+  }
+  return !BROAD.has(t) && path.startsWith(`${t}/`);
+}
+
+/** `mkdir -p /var/www/html` also makes /var/www: a named path's parents below a broad directory. */
+export function tokenParent(token: PathToken, path: string): boolean {
+  return !BROAD.has(path) && token.text.startsWith(`${path}/`);
+}
+
+function commandNames(a: Analysis | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const c of a?.commands ?? []) if (c.name) names.add(c.name.slice(c.name.lastIndexOf('/') + 1));
+  return names;
+}
+
+function accountArgs(a: Analysis | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const c of a?.commands ?? []) {
+    const name = c.name?.slice(c.name.lastIndexOf('/') + 1);
+    if (!name || !ACCOUNT_TOOLS.has(name)) continue;
+    for (const w of c.args) out.add(w.text);
+  }
+  return out;
+}
+
+function pathOf(d: Difference): string | undefined {
+  return d.subject.kind === 'file' ? d.subject.path : undefined;
+}
+
+function accountOf(d: Difference): string | undefined {
+  return d.subject.kind === 'file' ? undefined : d.subject.name;
+}
+
+/** Only the shadow/gshadow fields differ (or only their presence). */
+function shadowOnly(d: Difference): boolean {
+  if (d.subject.kind === 'file' || !d.subject.reference || !d.subject.scriptlet) return false;
+  const strip = (o: object): string => JSON.stringify({ ...o, shadow: undefined, gshadow: undefined, password: undefined });
+  return strip(d.subject.reference) === strip(d.subject.scriptlet);
+}
+
+/** What a script names, worked out once per script. */
+interface ScriptFacts {
+  tokens: PathToken[];
+  tools: Set<string>;
+  accounts: Set<string>;
+}
+
+function scriptFacts(s: DeferredScript): ScriptFacts {
+  return { tokens: pathTokens(s.script), tools: commandNames(s.analysis), accounts: accountArgs(s.analysis) };
+}
+
+function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts): string | undefined {
+  const path = pathOf(d);
+  const tools = f.tools;
+  if (path !== undefined) {
+    const tokens = f.tokens;
+    const token = tokens.find((t) => tokenNames(t, path));
+    if (token) return `its text names ${token.text}${token.prefix ? '…' : ''}`;
+    const isDir = d.subject.kind === 'file' && (d.subject.reference?.type === 'dir' || d.subject.scriptlet?.type === 'dir');
+    const child = isDir ? tokens.find((t) => tokenParent(t, path)) : undefined;
+    if (child) return `its text names ${child.text}, inside this directory`;
+    for (const tool of tools) {
+      if (TOOL_STATE[tool]?.some((re) => re.test(path))) return `it runs ${tool}, which keeps its state in ${path}`;
+    }
+    if (tools.has('systemd-tmpfiles')) {
+      const t = facts.tmpfilesPaths.find((p) => path === p || (!BROAD.has(p) && path.startsWith(`${p}/`)));
+      if (t) return `it runs systemd-tmpfiles, and a tmpfiles.d entry names ${t}`;
+    }
+    return undefined;
+  }
+  const name = accountOf(d)!;
+  if (f.accounts.has(name)) return `it passes ${name} to an account tool`;
+  if (tools.has('update-passwd') && facts.basePasswdNames.includes(name)) return `it runs update-passwd, which installs ${name} from base-passwd's masters`;
+  if (tools.has('systemd-sysusers') && facts.sysusersNames.includes(name)) return `it runs systemd-sysusers, and a sysusers.d file declares ${name}`;
+  if (shadowOnly(d) && (tools.has('shadowconfig') || tools.has('pwconv') || tools.has('grpconv'))) return `it runs ${['shadowconfig', 'pwconv', 'grpconv'].find((t) => tools.has(t))}, which writes the shadow entries`;
+  return undefined;
+}
+
+function createsAccounts(f: ScriptFacts): boolean {
+  const tools = f.tools;
+  return ['adduser', 'addgroup', 'useradd', 'groupadd', 'update-passwd', 'systemd-sysusers'].some((t) => tools.has(t));
+}
+
+/** First id of Debian's dynamically allocated system accounts, and one past the last. */
+const DYNAMIC_IDS = [100, 1000] as const;
+
+/** Only a uid or gid in the dynamic system range differs (and the primary group id follows it). */
+function idShiftOnly(d: Difference): boolean {
+  if (d.subject.kind === 'file' || !d.subject.reference || !d.subject.scriptlet) return false;
+  const dynamic = (n: number): boolean => n >= DYNAMIC_IDS[0] && n < DYNAMIC_IDS[1];
+  if (d.subject.kind === 'user') {
+    const { reference: r, scriptlet: g } = d.subject;
+    return r.uid !== g.uid && dynamic(r.uid) && dynamic(g.uid) && JSON.stringify({ ...r, uid: 0 }) === JSON.stringify({ ...g, uid: 0 });
+  }
+  const { reference: r, scriptlet: g } = d.subject;
+  return r.gid !== g.gid && dynamic(r.gid) && dynamic(g.gid) && JSON.stringify({ ...r, gid: 0 }) === JSON.stringify({ ...g, gid: 0 });
+}
+
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+function explainByAction(d: Difference, w: DeferredAction): string | undefined {
+  const values = strings(w.actions).filter((v) => v !== '');
+  const path = pathOf(d);
+  if (path === undefined) {
+    const name = accountOf(d)!;
+    return w.actions.some((a) => (a.kind === 'user' || a.kind === 'group') && a.name === name) ? `the ${name} account action` : undefined;
+  }
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  for (const v of values) {
+    if (v.startsWith('/') && (path === v || (!BROAD.has(v) && path.startsWith(`${v}/`)))) return `the action names ${v}`;
+    if (!v.startsWith('/') && (base === v || new RegExp(`^[SK][0-9]{2}${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(base))) {
+      return `the action names ${v}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The deferred work explaining each difference (empty when none does). `owners` maps an account
+ * name to the steps that explain that account's own difference, so files it owns follow it.
+ */
+export function explainDifferences(
+  differences: readonly Difference[],
+  scripts: readonly DeferredScript[],
+  actions: readonly DeferredAction[],
+  facts: ImageFacts,
+): ExplainingStep[][] {
+  const known = scripts.map((s) => ({ s, f: scriptFacts(s) }));
+  const explainOne = (d: Difference): ExplainingStep[] => {
+    const out: ExplainingStep[] = [];
+    for (const { s, f } of known) {
+      const via = explainByScript(d, f, facts);
+      if (via) out.push({ step: s.id, package: s.package, phase: s.phase, reason: s.reason, via });
+    }
+    for (const w of actions) {
+      const via = explainByAction(d, w);
+      if (via) out.push({ step: `apply:${w.actions[0]?.kind ?? 'action'}`, package: w.packages.join(', '), reason: w.reason, via });
+    }
+    return out;
+  };
+  const result = differences.map(explainOne);
+  // Dynamic ids are handed out in creation order: an account made at build time takes an id
+  // that a deferred script would have taken first in a real install.
+  const creators = known.filter(({ f }) => createsAccounts(f)).map(({ s }) => s);
+  differences.forEach((d, i) => {
+    if (result[i]!.length > 0 || !idShiftOnly(d)) return;
+    for (const s of creators) {
+      result[i]!.push({ step: s.id, package: s.package, phase: s.phase, reason: s.reason, via: 'it creates accounts at first boot, after this one took its dynamic id at build time, so the ids come out in another order' });
+    }
+  });
+  const byAccount = new Map<string, ExplainingStep[]>();
+  differences.forEach((d, i) => {
+    if (d.subject.kind !== 'file' && result[i]!.length > 0) byAccount.set(d.subject.name, result[i]!);
+  });
+  differences.forEach((d, i) => {
+    if (d.subject.kind !== 'file' || result[i]!.length > 0) return;
+    const ref = d.subject.reference;
+    const got = d.subject.scriptlet;
+    // Only an owner change: the file is right but its account is not there yet.
+    if (!ref || !got || ref.type !== got.type || ref.mode !== got.mode || ref.sha256 !== got.sha256 || ref.target !== got.target) return;
+    for (const name of [ref.owner, ref.group]) {
+      for (const e of byAccount.get(name) ?? []) result[i]!.push({ ...e, via: `the file belongs to ${name}, which ${e.step} makes (${e.via})` });
+    }
+  });
+  return result;
+}

@@ -1,0 +1,183 @@
+/**
+ * `scriptlet verify`: builds a package set two ways and compares what the scripts leave behind.
+ * The reference is a real install (dpkg runs every script); the other side is the same .deb
+ * files unpacked with no script run, plus scriptlet's plan applied by the appliers. Differences
+ * are explained only by work the plan defers to first boot (explain-difference.ts); anything else
+ * is a fault in a translator, an applier, the plan or the policy.
+ *
+ * The effects (mmdebstrap, tar, the work directory) are here; comparison and attribution are pure.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Action } from '../actions/action.js';
+import { applyActions } from '../apply/apply-actions.js';
+import { HostImageView } from '../apply/image-view.js';
+import { LayeredView } from '../apply/layered-view.js';
+import { assessPackages, type PolicyChooser } from '../audit/assess-packages.js';
+import type { ScriptAssessment } from '../audit/build-audit-result.js';
+import { gatherPackages } from '../audit/gather-packages.js';
+import { ToolError, UsageError } from '../errors.js';
+import { isInstallPhase, type Scriptlet } from '../formats/types.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { Plan } from '../plan/plan.js';
+import type { Verdict } from '../policy/verdict.js';
+import { runTool } from '../process/run-tool.js';
+import { renderPlanJson } from '../report/render-plan-json.js';
+import { readAccountState } from './account-state.js';
+import { compareStates } from './compare-states.js';
+import { type DeferredAction, type DeferredScript, explainDifferences } from './explain-difference.js';
+import { readImageFacts } from './image-facts.js';
+import { OwnedView } from './owned-view.js';
+import { ensureReference } from './reference-build.js';
+import { readTarTree, type TarTree } from './tar-tree.js';
+import { readTreeState } from './tree-state.js';
+import type { ExplainedDifference, VerifyResult } from './verify-result.js';
+
+/** The directories whose state is compared. */
+export const COMPARED_ROOTS = ['/etc', '/var'] as const;
+
+/** Left out of the unpacked copy (see unpack). */
+export const DOC_DIRS = ['/usr/share/doc', '/usr/share/man', '/usr/share/locale', '/usr/share/info'] as const;
+
+export interface VerifyOptions {
+  packages: readonly string[];
+  suite: string;
+  mirrors: readonly string[];
+  cacheDir: string;
+  /** Keep the unpacked image (with the plan applied), the plan and the owners here. */
+  keep?: string;
+  choosePolicy: PolicyChooser;
+  /** Seconds since the epoch for new shadow entries. */
+  epoch: number;
+  onStage?: (stage: string) => void;
+  onLine?: (line: string) => void;
+}
+
+/** `Package=Version` of every installed package in a dpkg status file. */
+export function installedPackages(status: string): string[] {
+  const out: string[] = [];
+  for (const para of status.split(/\n\s*\n/)) {
+    const field = (name: string): string | undefined => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(para)?.[1]?.trim();
+    const pkg = field('Package');
+    const version = field('Version');
+    if (pkg && version && /\binstalled$/.test(field('Status') ?? '')) out.push(`${pkg}=${version}`);
+  }
+  return out.sort();
+}
+
+async function unpack(tarball: string, into: string): Promise<void> {
+  mkdirSync(into, { recursive: true });
+  // Device nodes cannot be made without root and are never compared. Documentation is a third
+  // of the files and nothing applied reads it; the view still lists it from the tarball.
+  const skipped = ['./dev/*', ...DOC_DIRS.map((d) => `.${d}/*`)];
+  const res = await runTool(['tar', '-x', '-f', tarball, '-C', into, ...skipped.map((s) => `--exclude=${s}`), '--no-same-owner', '--delay-directory-restore'], { missingHint: 'install tar' });
+  if (res.code !== 0) throw new ToolError('E_TOOL_FAILED', `tar could not unpack ${tarball}: ${res.stderr.trim().split('\n').slice(-2).join(' / ')}`);
+}
+
+function deferredScripts(plan: Plan, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>): DeferredScript[] {
+  const byScript = new Map<string, ScriptAssessment>();
+  for (const [s, a] of assessments) byScript.set(`${s.package}\0${s.phase}`, a);
+  return plan.deferred.map((step) => {
+    const analysis = byScript.get(`${step.package}\0${step.phase}`)?.analysis;
+    return { id: step.id, package: step.package, phase: step.phase, reason: step.reason, script: step.script, ...(analysis ? { analysis } : {}) };
+  });
+}
+
+export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
+  opts.onStage?.('building the reference install and the unpacked image (mmdebstrap; cached by package set)');
+  const set = await ensureReference({ packages: opts.packages, suite: opts.suite, mirrors: opts.mirrors, cacheDir: opts.cacheDir, ...(opts.onLine ? { onLine: opts.onLine } : {}) });
+
+  opts.onStage?.('reading the reference');
+  const reference: TarTree = await readTarTree(set.reference, { contentUnder: COMPARED_ROOTS });
+  const installed = installedPackages(reference.readFile('/var/lib/dpkg/status')?.toString('utf8') ?? '');
+
+  const work = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'scriptlet-verify-'));
+  const imageDir = join(work, 'image');
+  try {
+    if (opts.keep) rmSync(imageDir, { recursive: true, force: true });
+    opts.onStage?.('unpacking the packages without scripts');
+    await unpack(set.pristine, imageDir);
+    const metadata = await readTarTree(set.pristine, { contentUnder: [] });
+    const image = new OwnedView(new HostImageView(imageDir), metadata);
+
+    opts.onStage?.('reading, analysing and classifying the packages');
+    const gathered = await gatherPackages({ paths: [set.debs], installed: false, root: '/', keepGoing: false });
+    const packages = gathered.packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
+    const unpacked = packages.map((p) => `${p.name}=${p.version}`).sort();
+    const packageMismatch = [
+      ...installed.filter((p) => !unpacked.includes(p)).map((p) => `${p} is installed in the reference but its .deb was not kept`),
+      ...unpacked.filter((p) => !installed.includes(p)).map((p) => `${p} was unpacked but is not installed in the reference`),
+    ];
+    const assessments = await assessPackages(packages, opts.choosePolicy);
+    const verdicts = new Map<Scriptlet, Verdict>([...assessments].map(([s, a]) => [s, a.verdict]));
+    const plan = buildPlan(packages, verdicts);
+
+    opts.onStage?.('applying the plan');
+    const applied = applyActions(
+      plan.actions.map((a) => a.action),
+      image,
+      { family: 'debian', epoch: opts.epoch },
+    );
+    const result = new LayeredView(image, applied.staging);
+
+    opts.onStage?.('reading the states');
+    const states = {
+      pristine: readTreeState(image, COMPARED_ROOTS),
+      reference: readTreeState(reference, COMPARED_ROOTS),
+      scriptlet: readTreeState(result, COMPARED_ROOTS),
+    };
+    opts.onStage?.('comparing');
+    const comparison = compareStates({
+      ...states,
+      referenceAccounts: readAccountState(reference),
+      scriptletAccounts: readAccountState(result),
+    });
+    opts.onStage?.('explaining the differences');
+    const askers = new Map<Action, string[]>(plan.actions.map((a) => [a.action, [...new Set(a.from.map((f) => f.package))]]));
+    const deferredActions: DeferredAction[] = applied.deferred.map((w) => ({
+      actions: w.actions,
+      reason: w.reason,
+      packages: [...new Set(w.actions.flatMap((a) => askers.get(a) ?? []))].sort(),
+    }));
+    const explanations = explainDifferences(comparison.differences, deferredScripts(plan, assessments), deferredActions, readImageFacts(image));
+    const explained: ExplainedDifference[] = [];
+    const unexplained = comparison.differences.filter((d, i) => {
+      const by = explanations[i] ?? [];
+      if (by.length > 0) explained.push({ ...d, explainedBy: by });
+      return by.length === 0;
+    });
+
+    if (opts.keep) {
+      const owners = applied.staging.applyToDirectory(imageDir);
+      writeFileSync(join(work, 'staged-owners.json'), `${JSON.stringify(owners, null, 1)}\n`);
+      writeFileSync(join(work, 'plan.json'), renderPlanJson(plan));
+      writeFileSync(join(work, 'removals.txt'), applied.removals.map((r) => `${r}\n`).join(''));
+    }
+    return {
+      packages: [...opts.packages].sort(),
+      suite: opts.suite,
+      reference: { dir: set.dir, cached: set.cached },
+      installed,
+      packageMismatch,
+      plan: plan.summary,
+      applied: {
+        done: applied.applied.filter((a) => a.outcome.kind === 'done').length,
+        nothing: applied.applied.filter((a) => a.outcome.kind === 'nothing').length,
+        deferred: applied.applied.filter((a) => a.outcome.kind === 'defer').length,
+      },
+      matches: comparison.matches,
+      explained,
+      unexplained,
+      excluded: comparison.excluded,
+      untouched: comparison.untouched,
+      ...(opts.keep ? { kept: work } : {}),
+    };
+  } finally {
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function checkKeepDir(dir: string): void {
+  if (dir.trim() === '' || resolve(dir) === '/') throw new UsageError(`--keep needs a directory of its own, not ${JSON.stringify(dir)}`);
+}

@@ -1,0 +1,33 @@
+import type { PlanSummary } from '../plan/plan.js';
+import type { Difference, ExcludedCount, Match } from './compare-states.js';
+import type { ExplainingStep } from './explain-difference.js';
+
+/** A difference with the deferred work that accounts for it. */
+export interface ExplainedDifference extends Difference {
+  explainedBy: ExplainingStep[];
+}
+
+/** What `scriptlet verify` found: the input of its text and JSON renderers. */
+export interface VerifyResult {
+  packages: string[];
+  suite: string;
+  reference: { dir: string; cached: boolean };
+  /** Packages the reference installed (name=version), sorted. */
+  installed: string[];
+  /** Packages the reference installed whose .deb did not reach scriptlet's side, or the reverse. */
+  packageMismatch: string[];
+  plan: PlanSummary;
+  /** Actions the appliers realised in the image, and those they left for first boot. */
+  applied: { done: number; nothing: number; deferred: number };
+  matches: Match[];
+  explained: ExplainedDifference[];
+  unexplained: Difference[];
+  excluded: ExcludedCount[];
+  untouched: number;
+  /** The kept trees and files, with --keep. */
+  kept?: string;
+}
+
+export function verifyPassed(r: VerifyResult): boolean {
+  return r.unexplained.length === 0 && r.packageMismatch.length === 0;
+}
