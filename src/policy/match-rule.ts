@@ -251,9 +251,19 @@ function guardMatch(m: GuardMatch, guards: Guard[]): boolean {
     guards.some((g) => g.kind !== 'case' && g.kind !== 'function' && g.test?.type === type);
   if (m.dpkgRoot !== undefined && anyTest('dpkg-root') !== m.dpkgRoot) return false;
   if (m.versionCompare !== undefined && anyTest('version-compare') !== m.versionCompare) return false;
+  if (m.stateDependent !== undefined && guards.some(dependsOnState) !== m.stateDependent) return false;
   if (m.text !== undefined && !guards.some((g) => g.kind !== 'function' && textMatch(g.text, m.text!))) return false;
   if (m.unguarded !== undefined && guards.every((g) => g.kind === 'function') !== m.unguarded) return false;
   return true;
+}
+
+/** Guard types whose truth the script's arguments or environment decide, not the machine's files. */
+const argumentTests: ReadonlySet<string> = new Set(['arg-equals', 'arg-compare', 'arg-empty', 'version-compare', 'dpkg-root', 'command-exists']);
+
+function dependsOnState(g: Guard): boolean {
+  if (g.kind === 'function') return false;
+  if (g.kind === 'case') return g.test === undefined;
+  return g.test === undefined || !argumentTests.has(g.test.type);
 }
 
 const standardStreams = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);

@@ -167,6 +167,13 @@ export const GuardMatchSchema = Type.Object(
     versionCompare: Type.Optional(
       Type.Boolean({ description: 'guarded (true) or not (false) by `dpkg --compare-versions`' }),
     ),
+    stateDependent: Type.Optional(
+      Type.Boolean({
+        description:
+          'guarded (true) or not (false) by a condition on the machine\'s state that scripts arguments do not decide: a path test, ' +
+          'or a command other than a test of $N, `dpkg --compare-versions`, $DPKG_ROOT or `command -v`',
+      }),
+    ),
     text: Type.Optional(Globs),
     unguarded: Type.Optional(Type.Boolean({ description: 'true: the command runs under no condition at all' })),
   },

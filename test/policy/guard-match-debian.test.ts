@@ -52,3 +52,25 @@ t.test('callsFunction: a call of a function the script defines', async (t) => {
   t.equal(commandFieldsMatch({ callsFunction: false }, byName('missing'), a), true);
   t.equal(commandFieldsMatch({ callsFunction: true }, byName('mkdir'), a), false);
 });
+
+const stateCases: [name: string, body: string, expected: boolean][] = [
+  ['a path test', 'if [ ! -e /bin/sh ]; then run; fi', true],
+  ['a positive path test', 'if [ -d /etc/foo ]; then run; fi', true],
+  ['another command\'s result', 'if cmp -s a b; then run; fi', true],
+  ['after ||', 'getent passwd x || run', true],
+  ['a case on a variable', 'case "$x" in y) run ;; esac', true],
+  ['argument tests only', 'if [ "$1" = configure ] && [ -z "$2" ]; then run; fi', false],
+  ['version compare', 'if dpkg --compare-versions "$2" lt 1; then run; fi', false],
+  ['command -v', 'if command -v foo >/dev/null; then run; fi', false],
+  ['a case on $1', 'case "$1" in configure) run ;; esac', false],
+  ['unguarded', 'run', false],
+];
+
+for (const [name, body, expected] of stateCases) {
+  t.test(`stateDependent: ${name}`, async (t) => {
+    const a = await analyse(shellScriptlet(body));
+    const cmd = a.commands.find((c) => c.name === 'run')!;
+    t.equal(commandFieldsMatch({ guard: { stateDependent: true } }, cmd, a), expected);
+    t.equal(commandFieldsMatch({ guard: { stateDependent: false } }, cmd, a), !expected);
+  });
+}
