@@ -116,6 +116,17 @@ export interface Package {
   source: string;
 }
 
+/**
+ * Random access to a package file's bytes, so a reader can fetch only the parts it needs (a .deb's
+ * control member, not its payload). The reader stays free of the filesystem: the caller supplies it.
+ */
+export interface ByteSource {
+  /** Total length in bytes. */
+  readonly size: number;
+  /** `length` bytes from `offset`, or fewer only where the source ends. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
 /** A reader for one format: a pure function over the file's bytes. */
 export interface PackageReader {
   format: PackageFormat;
@@ -123,6 +134,8 @@ export interface PackageReader {
   sniff(head: Uint8Array): boolean;
   /** `file` only names the source in errors and in Package.source. */
   read(bytes: Uint8Array, file: string): Promise<Package>;
+  /** Same result and errors as `read`, fetching only the byte ranges the format needs. */
+  readFrom?(source: ByteSource, file: string): Promise<Package>;
 }
 
 const installPhases: ReadonlySet<Phase> = new Set<Phase>([

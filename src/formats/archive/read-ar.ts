@@ -16,8 +16,9 @@ export interface ReadArOptions {
   maxMembers?: number;
 }
 
-const GLOBAL_MAGIC = '!<arch>\n';
-const HEADER_SIZE = 60;
+export const GLOBAL_MAGIC = '!<arch>\n';
+export const AR_HEADER_SIZE = 60;
+const HEADER_SIZE = AR_HEADER_SIZE;
 const DEFAULT_MAX_MEMBERS = 4096;
 const latin1 = new TextDecoder('latin1');
 
@@ -28,6 +29,95 @@ export function isAr(bytes: Uint8Array): boolean {
 
 function field(bytes: Uint8Array, start: number, length: number): string {
   return latin1.decode(bytes.subarray(start, start + length));
+}
+
+/** A member header's fields, checked against the archive's size. */
+export interface ArHeader {
+  /** The 16-byte name field without trailing spaces (`debian-binary/`, `#1/20`, `/12`, `//`). */
+  rawName: string;
+  /** Bytes after the header, including a BSD long name. */
+  size: number;
+}
+
+/**
+ * Checks the 60-byte header at `headerOffset`: `header` holds the archive's bytes from there (at
+ * most 60 are looked at), `archiveSize` is the whole archive's length, so a size field is checked
+ * against the bytes really there before anything is read or sliced.
+ */
+export function parseArHeader(header: Uint8Array, headerOffset: number, archiveSize: number, file: string): ArHeader {
+  const left = archiveSize - headerOffset;
+  if (left < HEADER_SIZE || header.length < HEADER_SIZE) {
+    throw new FormatError('E_FORMAT_CORRUPT', `truncated ar member header (${left} of ${HEADER_SIZE} bytes)`, {
+      file,
+      offset: headerOffset,
+    });
+  }
+  if (header[58] !== 0x60 || header[59] !== 0x0a) {
+    throw new FormatError('E_FORMAT_CORRUPT', 'bad ar member header terminator', { file, offset: headerOffset + 58 });
+  }
+  const rawName = field(header, 0, 16).trimEnd();
+  const sizeText = field(header, 48, 10).trimEnd();
+  if (!/^[0-9]+$/.test(sizeText)) {
+    throw new FormatError('E_FORMAT_CORRUPT', `bad ar member size field ${JSON.stringify(sizeText)}`, {
+      file,
+      offset: headerOffset + 48,
+    });
+  }
+  const size = Number(sizeText);
+  const remaining = archiveSize - headerOffset - HEADER_SIZE;
+  if (size > remaining) {
+    throw new FormatError('E_FORMAT_CORRUPT', `ar member ${JSON.stringify(rawName)} claims ${size} bytes but only ${remaining} remain`, {
+      file,
+      offset: headerOffset + 48,
+    });
+  }
+  return { rawName, size };
+}
+
+/** The length of a BSD long name (`#1/N`, the name being the first N data bytes), else undefined. */
+export function bsdNameLength(header: ArHeader, headerOffset: number, file: string): number | undefined {
+  if (!header.rawName.startsWith('#1/')) return undefined;
+  const nameLength = Number(header.rawName.slice(3));
+  if (!Number.isSafeInteger(nameLength) || nameLength < 0 || nameLength > header.size) {
+    throw new FormatError('E_FORMAT_CORRUPT', `bad BSD long name length in ${JSON.stringify(header.rawName)}`, { file, offset: headerOffset });
+  }
+  return nameLength;
+}
+
+/** Decodes a BSD long name from its data bytes. */
+export function bsdName(nameBytes: Uint8Array): string {
+  return latin1.decode(nameBytes).replace(/\0+$/, '');
+}
+
+/**
+ * A member's name for every header kind but BSD: GNU `/N` names are looked up in the `//` table
+ * (`gnuNames`), the symbol tables and `//` keep their raw names, and a GNU trailing `/` goes.
+ */
+export function plainArName(rawName: string, gnuNames: string | undefined, headerOffset: number, file: string): string {
+  if (rawName === '//' || rawName === '/' || rawName === '/SYM64/') return rawName;
+  if (/^\/[0-9]+$/.test(rawName)) {
+    const at = Number(rawName.slice(1));
+    if (gnuNames === undefined || at >= gnuNames.length) {
+      throw new FormatError('E_FORMAT_CORRUPT', `GNU long name ${rawName} has no entry in the name table`, { file, offset: headerOffset });
+    }
+    const end = gnuNames.indexOf('/\n', at);
+    return gnuNames.slice(at, end === -1 ? undefined : end);
+  }
+  return rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;
+}
+
+/**
+ * Where the next header starts after a member of `size` bytes whose data ends at `end`. Members are padded to an
+ * even offset with '\n'; `padByte` is the byte at `end` (undefined at the end of the archive). Some
+ * writers drop the pad after the last member; dpkg tolerates that, so a missing pad at the very end
+ * is not an error.
+ */
+export function nextHeaderOffset(end: number, size: number, padByte: number | undefined, file: string): number {
+  if (size % 2 === 0) return end;
+  if (padByte !== undefined && padByte !== 0x0a) {
+    throw new FormatError('E_FORMAT_CORRUPT', 'bad ar padding byte', { file, offset: end });
+  }
+  return end + 1;
 }
 
 /**
@@ -47,69 +137,22 @@ export function readAr(bytes: Uint8Array, file: string, options: ReadArOptions =
 
   while (pos < bytes.length && members.length < maxMembers) {
     const headerOffset = pos;
-    if (bytes.length - pos < HEADER_SIZE) {
-      throw new FormatError('E_FORMAT_CORRUPT', `truncated ar member header (${bytes.length - pos} of ${HEADER_SIZE} bytes)`, {
-        file,
-        offset: headerOffset,
-      });
-    }
-    if (bytes[pos + 58] !== 0x60 || bytes[pos + 59] !== 0x0a) {
-      throw new FormatError('E_FORMAT_CORRUPT', 'bad ar member header terminator', { file, offset: headerOffset + 58 });
-    }
-    const rawName = field(bytes, pos, 16).trimEnd();
-    const sizeText = field(bytes, pos + 48, 10).trimEnd();
-    if (!/^[0-9]+$/.test(sizeText)) {
-      throw new FormatError('E_FORMAT_CORRUPT', `bad ar member size field ${JSON.stringify(sizeText)}`, {
-        file,
-        offset: headerOffset + 48,
-      });
-    }
-    const size = Number(sizeText);
+    const header = parseArHeader(bytes.subarray(pos, pos + HEADER_SIZE), headerOffset, bytes.length, file);
     let dataOffset = pos + HEADER_SIZE;
-    const remaining = bytes.length - dataOffset;
-    if (size > remaining) {
-      throw new FormatError('E_FORMAT_CORRUPT', `ar member ${JSON.stringify(rawName)} claims ${size} bytes but only ${remaining} remain`, {
-        file,
-        offset: headerOffset + 48,
-      });
-    }
-    let data = bytes.subarray(dataOffset, dataOffset + size);
+    let data = bytes.subarray(dataOffset, dataOffset + header.size);
     let name: string;
-
-    if (rawName.startsWith('#1/')) {
-      const nameLength = Number(rawName.slice(3));
-      if (!Number.isSafeInteger(nameLength) || nameLength < 0 || nameLength > size) {
-        throw new FormatError('E_FORMAT_CORRUPT', `bad BSD long name length in ${JSON.stringify(rawName)}`, { file, offset: headerOffset });
-      }
-      name = latin1.decode(data.subarray(0, nameLength)).replace(/\0+$/, '');
+    const nameLength = bsdNameLength(header, headerOffset, file);
+    if (nameLength !== undefined) {
+      name = bsdName(data.subarray(0, nameLength));
       data = data.subarray(nameLength);
       dataOffset += nameLength;
-    } else if (rawName === '//') {
-      gnuNames = latin1.decode(data);
-      name = rawName;
-    } else if (rawName === '/' || rawName === '/SYM64/') {
-      name = rawName;
-    } else if (/^\/[0-9]+$/.test(rawName)) {
-      const at = Number(rawName.slice(1));
-      if (gnuNames === undefined || at >= gnuNames.length) {
-        throw new FormatError('E_FORMAT_CORRUPT', `GNU long name ${rawName} has no entry in the name table`, { file, offset: headerOffset });
-      }
-      const end = gnuNames.indexOf('/\n', at);
-      name = gnuNames.slice(at, end === -1 ? undefined : end);
     } else {
-      name = rawName.endsWith('/') ? rawName.slice(0, -1) : rawName;
+      name = plainArName(header.rawName, gnuNames, headerOffset, file);
+      if (header.rawName === '//') gnuNames = latin1.decode(data);
     }
-
     members.push({ name, headerOffset, dataOffset, size: data.length, data });
-    pos = headerOffset + HEADER_SIZE + size;
-    if (size % 2 === 1) {
-      // Members are padded to an even offset with '\n'. Some writers drop the pad after the last
-      // member; dpkg tolerates that, so a missing pad at the very end is not an error.
-      if (pos < bytes.length && bytes[pos] !== 0x0a) {
-        throw new FormatError('E_FORMAT_CORRUPT', 'bad ar padding byte', { file, offset: pos });
-      }
-      pos += 1;
-    }
+    const end = headerOffset + HEADER_SIZE + header.size;
+    pos = nextHeaderOffset(end, header.size, bytes[end], file);
   }
   return members;
 }

@@ -1,8 +1,10 @@
 import { FormatError } from '../../errors.js';
 import { decompress, DEFAULT_DECOMPRESS_LIMIT } from '../archive/decompress.js';
-import { isAr, readAr, type ArMember } from '../archive/read-ar.js';
+import { arEntries, type ArEntry } from '../archive/ar-entries.js';
+import { isAr } from '../archive/read-ar.js';
 import { readTar } from '../archive/read-tar.js';
-import type { Package, PackageReader } from '../types.js';
+import { bytesSource } from '../bytes-source.js';
+import type { ByteSource, Package, PackageReader } from '../types.js';
 import { debPackageFromControl, DEB_SCRIPT_PHASES, parseConffilesList } from './deb-package.js';
 import { parseControlParagraphs } from './parse-control-fields.js';
 
@@ -25,77 +27,103 @@ export function sniffDeb(head: Uint8Array): boolean {
   return name === 'debian-binary' || name === 'debian-binary/';
 }
 
+/** readAr's default: members past this many are not looked at. */
+const MAX_MEMBERS = 4096;
+
 /**
  * Reads a binary .deb the way dpkg-deb does, without running it: `debian-binary` (format 2.x),
  * then `control.tar[.gz|.xz|.zst]` (members named `_*` may sit in between and are skipped), then
- * `data.tar.*`, which must be present but is never decompressed.
+ * `data.tar.*`, whose header must be present but whose data is never read: through `readFrom`,
+ * only the ar headers, `debian-binary` and the control member are fetched from the file.
  */
 export function createDebReader(options: DebReaderOptions = {}): PackageReader {
   const limit = options.controlLimit ?? DEFAULT_DECOMPRESS_LIMIT;
-  return {
-    format: 'deb',
-    sniff: sniffDeb,
-    async read(bytes: Uint8Array, file: string): Promise<Package> {
-      const members = readAr(bytes, file);
-      const [first] = members;
+
+  async function readFrom(source: ByteSource, file: string): Promise<Package> {
+    const members = arEntries(source, file);
+    let seen = 0;
+    const next = async (skipUnderscore: boolean): Promise<ArEntry | undefined> => {
+      for (;;) {
+        if (seen >= MAX_MEMBERS) return undefined;
+        const step = await members.next();
+        if (step.done) return undefined;
+        seen += 1;
+        if (!skipUnderscore || !step.value.name.startsWith('_')) return step.value;
+      }
+    };
+    try {
+      const first = await next(false);
       if (!first || first.name !== 'debian-binary') {
         throw new FormatError('E_FORMAT_CORRUPT', 'not a Debian package: first ar member is not debian-binary', {
           file,
           offset: first?.headerOffset ?? 8,
         });
       }
-      const formatVersion = latin1.decode(first.data).trim();
+      const formatVersion = latin1.decode(await source.read(first.dataOffset, first.size)).trim();
       if (!/^2\.[0-9]+$/.test(formatVersion)) {
         throw new FormatError('E_FORMAT_CORRUPT', `unsupported .deb format version ${JSON.stringify(formatVersion.slice(0, 20))}`, {
           file,
           offset: first.dataOffset,
         });
       }
-      const rest = members.slice(1).filter((m) => !m.name.startsWith('_'));
-      const control: ArMember | undefined = rest[0];
+      const control = await next(true);
       if (!control || !CONTROL_MEMBER.test(control.name)) {
         throw new FormatError('E_FORMAT_CORRUPT', `expected a control.tar member, found ${control ? JSON.stringify(control.name) : 'end of archive'}`, {
           file,
-          offset: control?.headerOffset ?? bytes.length,
+          offset: control?.headerOffset ?? source.size,
         });
       }
-      const data = rest[1];
+      const data = await next(true);
       if (!data || !DATA_MEMBER.test(data.name)) {
         throw new FormatError('E_FORMAT_CORRUPT', `expected a data.tar member after ${control.name}, found ${data ? JSON.stringify(data.name) : 'end of archive'}`, {
           file,
-          offset: data?.headerOffset ?? bytes.length,
+          offset: data?.headerOffset ?? source.size,
         });
       }
+      const controlData = await source.read(control.dataOffset, control.size);
+      return await packageFromControlMember(controlData, control.name, control.dataOffset, file);
+    } finally {
+      await members.return(undefined);
+    }
+  }
 
-      const context = { file, member: control.name, offset: control.dataOffset };
-      const tar = await decompress(control.data, { limit, context });
-      const entries = await readTar(tar, { context, maxDataBytes: limit, wantData: (path) => WANTED.has(path) });
-      const files = new Map<string, string>();
-      for (const entry of entries) {
-        if (entry.data && WANTED.has(entry.path)) files.set(entry.path, utf8.decode(entry.data));
-      }
-      const controlText = files.get('control');
-      if (controlText === undefined) {
-        throw new FormatError('E_FORMAT_CORRUPT', 'control archive has no control file', context);
-      }
-      const paragraphs = parseControlParagraphs(controlText, { file, member: `${control.name}:control` });
-      const [paragraph] = paragraphs;
-      if (!paragraph || paragraphs.length !== 1) {
-        throw new FormatError('E_FORMAT_CORRUPT', `control file must hold exactly one paragraph, found ${paragraphs.length}`, {
-          file,
-          member: `${control.name}:control`,
-        });
-      }
-      const conffiles = files.get('conffiles');
-      return debPackageFromControl({
-        paragraph,
-        files,
-        ...(conffiles !== undefined ? { conffiles: parseConffilesList(conffiles) } : {}),
-        source: file,
-        origin: (name) => `${control.name}:${name}`,
-        context: { file, member: `${control.name}:control` },
+  async function packageFromControlMember(compressed: Uint8Array, member: string, offset: number, file: string): Promise<Package> {
+    const context = { file, member, offset };
+    const tar = await decompress(compressed, { limit, context });
+    const entries = await readTar(tar, { context, maxDataBytes: limit, wantData: (path) => WANTED.has(path) });
+    const files = new Map<string, string>();
+    for (const entry of entries) {
+      if (entry.data && WANTED.has(entry.path)) files.set(entry.path, utf8.decode(entry.data));
+    }
+    const controlText = files.get('control');
+    if (controlText === undefined) {
+      throw new FormatError('E_FORMAT_CORRUPT', 'control archive has no control file', context);
+    }
+    const paragraphs = parseControlParagraphs(controlText, { file, member: `${member}:control` });
+    const [paragraph] = paragraphs;
+    if (!paragraph || paragraphs.length !== 1) {
+      throw new FormatError('E_FORMAT_CORRUPT', `control file must hold exactly one paragraph, found ${paragraphs.length}`, {
+        file,
+        member: `${member}:control`,
       });
-    },
+    }
+    const conffiles = files.get('conffiles');
+    return debPackageFromControl({
+      paragraph,
+      files,
+      ...(conffiles !== undefined ? { conffiles: parseConffilesList(conffiles) } : {}),
+      source: file,
+      origin: (name) => `${member}:${name}`,
+      context: { file, member: `${member}:control` },
+    });
+  }
+
+  return {
+    format: 'deb',
+    sniff: sniffDeb,
+    // One code path: bytes in memory are read through the same positioned reads as a file.
+    read: (bytes: Uint8Array, file: string) => readFrom(bytesSource(bytes), file),
+    readFrom,
   };
 }
 
