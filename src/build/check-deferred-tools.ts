@@ -1,0 +1,113 @@
+/**
+ * Whether the appliance can run what was deferred to it. A deferred script whose interpreter is
+ * not in the image would fail at first boot, after the build said it worked; so a missing
+ * interpreter is a build error naming the host package that provides it. Commands the scripts
+ * call without a guard are checked too, but only warned about: the analysis cannot see every
+ * `command -v` test or PATH change, and many scripts cope with a missing tool.
+ * Pure: the image arrives as an ImageView, the host's file owners as a lookup.
+ */
+import { ScriptletError } from '../errors.js';
+import type { DeferredStep } from '../appliance/deferred-plan.js';
+import { type ImageView, statPath } from '../apply/image-view.js';
+import type { Analysis } from '../shell/analysis.js';
+
+/** Which host packages list a path (all of /bin/x, /usr/bin/x… variants are asked for). */
+export type PathOwners = (path: string) => string[];
+
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** POSIX special and regular builtins, plus the ones dash and bash add, which need no file. */
+const BUILTINS = new Set(
+  (
+    '. : [ alias bg break cd command continue echo eval exec exit export false fc fg getopts hash jobs kill ' +
+    'local printf pwd read readonly return set shift test times trap true type ulimit umask unalias unset wait ' +
+    'source declare typeset let shopt'
+  ).split(' '),
+);
+
+function executableIn(view: ImageView, path: string): boolean {
+  const st = statPath(view, path);
+  return st?.type === 'file' && (st.mode & 0o111) !== 0;
+}
+
+/** The image path a command name runs, or undefined. */
+export function findInPath(view: ImageView, name: string): string | undefined {
+  if (name.includes('/')) return executableIn(view, name) ? name : undefined;
+  return PATH_DIRS.map((d) => `${d}/${name}`).find((p) => executableIn(view, p));
+}
+
+/** The same path under every merged-/usr spelling, for asking which package ships it. */
+export function pathSpellings(path: string): string[] {
+  const base = path.split('/').pop() ?? path;
+  if (!path.includes('/')) return PATH_DIRS.map((d) => `${d}/${base}`);
+  const m = /^\/(?:usr\/)?(s?bin|lib[^/]*)\/(.*)$/.exec(path);
+  return m ? [`/${m[1]}/${m[2]}`, `/usr/${m[1]}/${m[2]}`] : [path];
+}
+
+function providers(owners: PathOwners, path: string): string[] {
+  return [...new Set(pathSpellings(path).flatMap(owners))].sort();
+}
+
+/**
+ * Files scripts source whose work needs another program: debconf's confmodule re-executes the
+ * script under /usr/share/debconf/frontend, a perl program (perl-base is Essential on Debian, so
+ * no package depends on it and supermin does not add it).
+ */
+const SOURCED_NEEDS: ReadonlyMap<string, string> = new Map([['/usr/share/debconf/confmodule', '/usr/bin/perl']]);
+
+export interface DeferredToolCheck {
+  errors: ScriptletError[];
+  warnings: string[];
+}
+
+export function checkDeferredTools(
+  steps: readonly DeferredStep[],
+  view: ImageView,
+  owners: PathOwners,
+  analyses: ReadonlyMap<string, Analysis> = new Map(),
+): DeferredToolCheck {
+  const errors: ScriptletError[] = [];
+  const warnings: string[] = [];
+  for (const step of steps) {
+    const program = step.interpreter[0];
+    if (program === undefined) continue;
+    if (!executableIn(view, program)) {
+      const from = providers(owners, program);
+      errors.push(
+        new ScriptletError('E_BUILD', `the deferred ${step.phase} of ${step.package} needs ${program}, which is not in the appliance`, {
+          package: step.package,
+          hint: from.length > 0 ? `add ${from.join(' or ')} to the package list` : `no installed package provides ${program}; install one that does and add it`,
+        }),
+      );
+      continue;
+    }
+    const analysis = analyses.get(step.id);
+    for (const file of analysis?.sourced ?? []) {
+      const needs = SOURCED_NEEDS.get(file);
+      if (!needs || executableIn(view, needs) || !statPath(view, file)) continue;
+      const from = providers(owners, needs);
+      errors.push(
+        new ScriptletError('E_BUILD', `the deferred ${step.phase} of ${step.package} sources ${file}, which needs ${needs}; it is not in the appliance`, {
+          package: step.package,
+          hint: from.length > 0 ? `add ${from.join(' or ')} to the package list` : `install the package that provides ${needs} and add it`,
+        }),
+      );
+    }
+    // A sourced file (debconf's confmodule) defines functions the analysis cannot see.
+    if (!analysis || analysis.sourced.length > 0) continue;
+    const functions = new Set(analysis.functions.map((f) => f.name));
+    const missing = new Set<string>();
+    for (const c of analysis.commands) {
+      if (c.name === null || c.guards.length > 0 || BUILTINS.has(c.name) || functions.has(c.name)) continue;
+      if (!findInPath(view, c.name)) missing.add(c.name);
+    }
+    for (const name of [...missing].sort()) {
+      const from = providers(owners, name);
+      warnings.push(
+        `the deferred ${step.phase} of ${step.package} calls ${name}, which is not in the appliance` +
+          (from.length > 0 ? ` (add ${from.join(' or ')})` : ''),
+      );
+    }
+  }
+  return { errors, warnings };
+}

@@ -1,0 +1,141 @@
+/**
+ * The image supermin will build, seen before it is built: the host's files that the appliance's
+ * packages list (dpkg's `info/<pkg>.list`), with the configuration files of the prepared base
+ * image on top. supermin copies exactly those host files (after resolving the host's merged-/usr
+ * symlinks), so reading them here is reading the image; everything else on the host (its own
+ * /etc/passwd, other packages) stays invisible. Symlinks resolve inside the view, never on the
+ * host, as in HostImageView.
+ */
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { IoError } from '../errors.js';
+import { type ImageView, type NodeStat, type NodeType, joinPath, resolvePath, splitPath } from '../apply/image-view.js';
+
+function typeOf(mode: number): NodeType {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'dir';
+    case 0o120000:
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+function lstatHost(path: string): NodeStat | undefined {
+  try {
+    const st = lstatSync(path);
+    return { type: typeOf(st.mode), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return undefined;
+    throw new IoError(`cannot read ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
+  }
+}
+
+export interface HostPackageViewOptions {
+  /** The host root supermin copies from (`/`). */
+  root: string;
+  /** Absolute paths the appliance's packages list. */
+  listed: Iterable<string>;
+  /** A directory holding the unpacked base image (config files); its paths win over the host's. */
+  base?: string;
+  /** Absolute paths present in `base`. */
+  basePaths?: Iterable<string>;
+}
+
+export class HostPackageView implements ImageView {
+  private readonly visible = new Set<string>(['/']);
+  private readonly fromBase = new Set<string>();
+  private readonly root: string;
+  private readonly base: string | undefined;
+
+  constructor(o: HostPackageViewOptions) {
+    this.root = o.root;
+    this.base = o.base;
+    const realDirs = new Map<string, string>();
+    const canonical = (path: string): string => {
+      // Only directories are resolved on the host: the last component may itself be a symlink the
+      // package ships, which must stay visible as one.
+      const dir = dirname(path);
+      let real = realDirs.get(dir);
+      if (real === undefined) {
+        try {
+          real = realpathSync(join(this.root, dir)).slice(this.root === '/' ? 0 : this.root.length) || '/';
+        } catch {
+          real = dir;
+        }
+        realDirs.set(dir, real);
+      }
+      return real === '/' ? `/${path.split('/').pop()}` : `${real}/${path.split('/').pop()}`;
+    };
+    const add = (path: string, set: Set<string>): void => {
+      const segments = splitPath(path);
+      for (let i = 1; i <= segments.length; i++) set.add(joinPath(segments.slice(0, i)));
+    };
+    for (const p of o.listed) {
+      if (!p.startsWith('/') || p === '/') continue;
+      add(p, this.visible);
+      add(canonical(p), this.visible);
+    }
+    for (const p of o.basePaths ?? []) add(p, this.fromBase);
+  }
+
+  private literal(path: string): NodeStat | undefined {
+    if (this.base && this.fromBase.has(path)) {
+      const st = lstatHost(join(this.base, ...splitPath(path)));
+      if (st) return st;
+    }
+    if (!this.visible.has(path)) return undefined;
+    return lstatHost(join(this.root, ...splitPath(path)));
+  }
+
+  private literalLink(path: string): string | undefined {
+    const st = this.literal(path);
+    if (st?.type !== 'symlink') return undefined;
+    const host = this.base && this.fromBase.has(path) && lstatHost(join(this.base, ...splitPath(path))) ? join(this.base, ...splitPath(path)) : join(this.root, ...splitPath(path));
+    return readlinkSync(host, 'utf8');
+  }
+
+  private readonly raw = {
+    lstat: (path: string) => this.literal(path),
+    readlink: (path: string) => this.literalLink(path),
+  };
+
+  lstat(path: string): NodeStat | undefined {
+    return this.literal(resolvePath(this.raw, path, false));
+  }
+
+  readlink(path: string): string | undefined {
+    return this.literalLink(resolvePath(this.raw, path, false));
+  }
+
+  list(path: string): string[] {
+    const dir = resolvePath(this.raw, path, true);
+    if (this.literal(dir)?.type !== 'dir') return [];
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const names = new Set<string>();
+    for (const set of [this.visible, this.fromBase]) {
+      for (const p of set) {
+        if (p.startsWith(prefix)) {
+          const name = p.slice(prefix.length).split('/')[0];
+          if (name && this.literal(`${prefix}${name}`)) names.add(name);
+        }
+      }
+    }
+    return [...names].sort();
+  }
+
+  readFile(path: string): Buffer | undefined {
+    const p = resolvePath(this.raw, path, true);
+    if (this.literal(p)?.type !== 'file') return undefined;
+    const host = this.base && this.fromBase.has(p) && lstatHost(join(this.base, ...splitPath(p))) ? join(this.base, ...splitPath(p)) : join(this.root, ...splitPath(p));
+    try {
+      return readFileSync(host);
+    } catch (e) {
+      throw new IoError(`cannot read ${path} for the image: ${(e as Error).message}`, { file: host }, { cause: e });
+    }
+  }
+}

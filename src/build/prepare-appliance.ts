@@ -1,0 +1,374 @@
+/**
+ * `scriptlet prepare` as a function: supermin --prepare, then scriptlet's own layer on top of it.
+ *
+ * 1. supermin --prepare writes the small appliance (`packages`, `base.tar.gz`) into
+ *    `<dir>/supermin.d`.
+ * 2. The appliance's package set is supermin's: the names it kept plus the dependency closure it
+ *    will resolve again at build time (dpkg-closure.ts), so every package in the image has its
+ *    scripts classified.
+ * 3. Scripts come from the host dpkg database (--use-installed) or from the .deb files of exactly
+ *    the installed versions; both are the versions supermin copies.
+ * 4. Classification by policy, the install plan, and the actions applied to a view of the image
+ *    (host files the packages list, with the base image's config files on top). An action the
+ *    build cannot apply withdraws the translation of the scripts that asked for it: those scripts
+ *    run at first boot instead, and the plan is made again. Cache refreshes become one step each.
+ * 5. A deferred step whose interpreter is not in the image is an error naming the package to add.
+ * 6. The overlay tarball (`supermin.d/zz-scriptlet.tar`: staged files, deferred plan, agent, start
+ *    hook) and `manifest.json` next to supermin.d (supermin refuses files it cannot classify, so
+ *    the manifest cannot live inside it; a copy goes into the image).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENT_FILES, AGENT_PREFIX } from '../appliance/agent-layout.js';
+import { renderDeferredPlan, type DeferredStep } from '../appliance/deferred-plan.js';
+import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js';
+import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
+import { applyActions, type ApplyResult } from '../apply/apply-actions.js';
+import { LayeredView } from '../apply/layered-view.js';
+import { assessPackages } from '../audit/assess-packages.js';
+import type { ScriptAssessment } from '../audit/build-audit-result.js';
+import { policyChooser } from '../cli/policy-chooser.js';
+import { planErrors } from '../cli/plan-command.js';
+import type { CliIo } from '../cli/io.js';
+import { ScriptletError, ToolError } from '../errors.js';
+import { DEFAULT_DPKG_ADMINDIR, readDpkgDatabase } from '../formats/installed/dpkg-database.js';
+import { readPackageFile } from '../formats/read-package-file.js';
+import { isInstallPhase, type Package, type Scriptlet } from '../formats/types.js';
+import { buildPlan, DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
+import type { Plan } from '../plan/plan.js';
+import { DEB_PATH } from '../plan/script-invocation.js';
+import type { LoadedPolicy } from '../policy/load-policy.js';
+import type { Verdict } from '../policy/verdict.js';
+import { lastLines, runTool } from '../process/run-tool.js';
+import { checkPackageNames } from '../supermin/check-package-names.js';
+import { dpkgClosure, type ClosurePackage } from '../supermin/dpkg-closure.js';
+import type { SuperminInstall } from '../supermin/probe-supermin.js';
+import { runSupermin } from '../supermin/run-supermin.js';
+import { superminPrepareArgv } from '../supermin/supermin-argv.js';
+import { tarOwnership } from '../supermin/tar-ownership.js';
+import { buildManifest, renderManifest, type Manifest } from './build-manifest.js';
+import { checkDeferredTools, findInPath } from './check-deferred-tools.js';
+import { dpkgFileLists, dpkgPathOwners } from './dpkg-file-lists.js';
+import { downloadDebs } from './download-debs.js';
+import { guestAgentDir } from './guest-agent-dir.js';
+import { HostPackageView } from './host-package-view.js';
+import { startHook } from './start-hook.js';
+
+/** Sorts after supermin's base.tar.gz, so our files win over the base image's. */
+export const OVERLAY_NAME = 'zz-scriptlet.tar';
+export const SUPERMIN_DIR = 'supermin.d';
+export const MANIFEST_NAME = 'manifest.json';
+
+export interface PrepareOptions {
+  packages: readonly string[];
+  useInstalled: boolean;
+  policy?: string;
+  supermin: SuperminInstall;
+  /** Where downloaded .deb files are kept between builds. */
+  debCache: string;
+  /** Scratch space (removed by the caller). */
+  workDir: string;
+  verbose?: 0 | 1 | 2;
+  lockFile?: string;
+  timeoutSeconds?: number;
+  signal?: AbortSignal;
+  io: CliIo;
+  /** Stage name, done, total. */
+  progress?: (stage: string, done: number, total: number) => void;
+  /** Host root and dpkg admin directory (tests may point elsewhere). */
+  admindir?: string;
+}
+
+export interface Prepared {
+  manifest: Manifest;
+  /** The supermin appliance directory inside the prepared directory. */
+  superminDir: string;
+}
+
+/** The packages the appliance gets, as supermin will resolve them. */
+async function appliancePackages(superminDir: string, admindir: string, signal?: AbortSignal) {
+  const kept = readFileSync(join(superminDir, 'packages'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const db = await readDpkgDatabase(admindir);
+  const arch = await runTool(['dpkg', '--print-architecture'], { signal, timeoutMs: 60_000, missingHint: 'dpkg is needed on a Debian host' });
+  if (arch.code !== 0) throw new ToolError('E_TOOL_FAILED', `dpkg --print-architecture failed: ${lastLines(arch.stderr, 3)}`);
+  const closure = dpkgClosure(
+    kept,
+    db.map((d) => ({
+      name: d.package.name,
+      version: d.package.version,
+      arch: d.package.arch,
+      installed: d.status.state === 'installed',
+      depends: d.package.depends,
+      preDepends: d.package.preDepends,
+    })),
+    arch.stdout.trim(),
+  );
+  const installed = new Map(db.filter((d) => d.status.state === 'installed').map((d) => [`${d.package.name}:${d.package.arch}`, d.package]));
+  return { kept, closure, installed };
+}
+
+/** Reads the base image's config files into a scratch directory for the image view. */
+async function unpackBase(superminDir: string, into: string, signal?: AbortSignal): Promise<string[]> {
+  const base = join(superminDir, 'base.tar.gz');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(base);
+  } catch {
+    return [];
+  }
+  mkdirSync(into, { recursive: true });
+  const result = await runTool(['tar', '-x', '-z', '--no-same-owner', '--no-same-permissions', '-C', into, '-f', base], { signal, timeoutMs: 300_000 });
+  if (result.code !== 0) throw new ToolError('E_TOOL_FAILED', `cannot unpack ${base}: ${lastLines(result.stderr, 3)}`, { file: base });
+  return (await tarOwnership(bytes, base)).map((e) => `/${e.path}`);
+}
+
+interface Classified {
+  packages: Package[];
+  assessments: Map<Scriptlet, ScriptAssessment>;
+}
+
+function withdrawnVerdict(v: Verdict, reason: string): Verdict {
+  return { ...v, outcome: 'defer', reason: `${reason} (the policy translated it: ${v.reason})` };
+}
+
+/**
+ * Plans and applies until every action is either applied or stood for by a deferred step: an
+ * action that cannot be applied withdraws the translation of the scripts it came from.
+ */
+function planAndApply(
+  c: Classified,
+  view: HostPackageView,
+  options: { epoch: number; sysvinit: boolean; timeoutSeconds: number },
+): { plan: Plan; applied: ApplyResult; verdicts: Map<Scriptlet, Verdict>; withdrawn: Set<Scriptlet> } {
+  const verdicts = new Map<Scriptlet, Verdict>([...c.assessments].map(([s, a]) => [s, a.verdict]));
+  const withdrawn = new Set<Scriptlet>();
+  const byKey = new Map<string, Scriptlet>();
+  for (const p of c.packages) for (const s of p.scriptlets) byKey.set(`${s.package}\0${s.phase}`, s);
+  for (;;) {
+    const plan = buildPlan(c.packages, verdicts, { timeoutSeconds: options.timeoutSeconds });
+    const applied = applyActions(
+      plan.actions.map((a) => a.action),
+      view,
+      { family: 'debian', epoch: options.epoch, sysvinit: options.sysvinit },
+    );
+    let changed = false;
+    for (const work of applied.deferred) {
+      if (work.command) continue;
+      for (const action of work.actions) {
+        const from = plan.actions.find((a) => a.action === action)?.from ?? [];
+        for (const p of from) {
+          const s = byKey.get(`${p.package}\0${p.phase}`);
+          const v = s && verdicts.get(s);
+          if (!s || !v || v.outcome === 'defer') continue;
+          verdicts.set(s, withdrawnVerdict(v, `an action could not be applied at build time: ${work.reason}`));
+          withdrawn.add(s);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return { plan, applied, verdicts, withdrawn };
+  }
+}
+
+/** Cache refreshes the build left to first boot, one step each, after the scripts (as dpkg runs triggers last). */
+function cacheSteps(applied: ApplyResult, plan: Plan, view: LayeredView, timeoutSeconds: number, warnings: string[]): DeferredStep[] {
+  const steps: DeferredStep[] = [];
+  let n = plan.deferred.length;
+  for (const work of applied.deferred) {
+    if (!work.command || work.command.length === 0) continue;
+    const first = work.actions[0];
+    const kind = first?.kind === 'cache' ? first.cache : 'action';
+    const [program, ...rest] = work.command as [string, ...string[]];
+    const path = findInPath(view, program);
+    const owner = plan.actions.find((a) => a.action === first)?.from[0];
+    if (!path) {
+      warnings.push(`the ${kind} refresh is skipped: ${program} is not in the appliance`);
+      continue;
+    }
+    n += 1;
+    steps.push({
+      id: `${String(n).padStart(3, '0')}-scriptlet.${kind}`.slice(0, 128),
+      package: owner?.package ?? 'scriptlet',
+      phase: owner?.phase ?? 'postinst',
+      interpreter: [path, ...rest],
+      script: '',
+      args: [],
+      env: { PATH: DEB_PATH },
+      timeoutSeconds,
+      reason: work.reason,
+    });
+  }
+  return steps;
+}
+
+function agentEntries(manifest: string): OverlayEntry[] {
+  const dir = guestAgentDir();
+  return [
+    ...AGENT_FILES.map((f): OverlayEntry => ({ type: 'file', path: f.target, mode: f.mode, content: readFileSync(join(dir, f.source)) })),
+    { type: 'file', path: `${AGENT_PREFIX}/manifest.json`, mode: 0o644, content: manifest },
+  ];
+}
+
+/** Staged image paths as overlay paths: parents canonical in the image, so no top-level merged-/usr symlink is replaced. */
+function stagedEntries(applied: ApplyResult, view: LayeredView): OverlayEntry[] {
+  return applied.staging.toOverlayEntries().map((e) => ({ ...e, path: view.canonical(`/${e.path}`).slice(1) }));
+}
+
+/**
+ * Prepares into `outDir` (which must not exist; the caller publishes it atomically). Returns the
+ * manifest; throws ScriptletErrors for anything the user must fix.
+ */
+export async function prepareAppliance(outDir: string, o: PrepareOptions): Promise<Prepared> {
+  const progress = o.progress ?? (() => undefined);
+  const admindir = o.admindir ?? DEFAULT_DPKG_ADMINDIR;
+  const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT;
+  const warnings: string[] = [];
+
+  progress('checking package names', 0, 1);
+  await checkPackageNames(o.packages, { signal: o.signal });
+  const superminDir = join(outDir, SUPERMIN_DIR);
+  mkdirSync(outDir);
+  progress('supermin --prepare', 0, 1);
+  await runSupermin(
+    superminPrepareArgv({
+      binary: o.supermin.binary,
+      packages: o.packages,
+      outputDir: superminDir,
+      useInstalled: o.useInstalled,
+      ...(o.verbose ? { verbose: o.verbose } : {}),
+      ...(o.lockFile ? { lockFile: o.lockFile } : {}),
+    }),
+    { signal: o.signal, env: o.io.env, ...(o.verbose ? { onStdout: (c) => o.io.stderr(c.toString('utf8')) } : {}) },
+  );
+
+  const { closure, installed } = await appliancePackages(superminDir, admindir, o.signal);
+  const packages = await readPackages(closure, installed, o, progress, warnings);
+  const installScripts = packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
+
+  const policies = new Map<string, LoadedPolicy>();
+  let assessments: Map<Scriptlet, ScriptAssessment>;
+  try {
+    assessments = await assessPackages(installScripts, policyChooser(o.io, o.policy, policies), (d, t) => progress('classifying scripts', d, t));
+  } finally {
+    for (const loaded of policies.values()) loaded.runtime.dispose();
+  }
+
+  progress('applying actions', 0, 1);
+  const lists = dpkgFileLists(admindir, closure);
+  const basePaths = await unpackBase(superminDir, join(o.workDir, 'base'), o.signal);
+  const image = new HostPackageView({ root: '/', listed: [...lists.values()].flat(), base: join(o.workDir, 'base'), basePaths });
+  const hook = startHook(image);
+  const epoch = sourceDateEpoch(o.io.env, Math.floor(Date.now() / 1000));
+  const { plan, applied, verdicts, withdrawn } = planAndApply({ packages: installScripts, assessments }, image, {
+    epoch,
+    sysvinit: hook.init === 'sysvinit',
+    timeoutSeconds,
+  });
+  const errors = planErrors(plan);
+  if (errors.length > 0) throw errors[0];
+  const view = new LayeredView(image, applied.staging);
+
+  const steps: DeferredStep[] = [...plan.deferred.map(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => step), ...cacheSteps(applied, plan, view, timeoutSeconds, warnings)];
+
+  // Everything the agent and its scripts need must be in the image.
+  const analyses = new Map<string, ScriptAssessment['analysis']>();
+  const scriptOf = new Map<string, Scriptlet>();
+  for (const p of installScripts) for (const s of p.scriptlets) scriptOf.set(`${s.package}\0${s.phase}`, s);
+  for (const step of plan.deferred) {
+    const s = scriptOf.get(`${step.package}\0${step.phase}`);
+    const a = s && assessments.get(s);
+    if (a) analyses.set(step.id, a.analysis);
+  }
+  let owners: Map<string, string[]> | undefined;
+  const ownersOf = (path: string): string[] => (owners ??= dpkgPathOwners(admindir)).get(path) ?? [];
+  const agentNeeds: DeferredStep = { id: 'agent', package: 'scriptlet', phase: 'postinst', interpreter: ['/bin/sh'], script: '', args: [], env: {}, timeoutSeconds: 1, reason: '' };
+  const check = checkDeferredTools(steps.length > 0 ? [agentNeeds, ...steps] : steps, view, ownersOf, analyses);
+  if (check.errors.length > 0) throw check.errors[0];
+  warnings.push(...check.warnings);
+  if (hook.init === 'none' && steps.length > 0 && !findInPath(view, 'mount')) {
+    warnings.push('the /init wrapper needs mount to mount /proc, /dev and /run; add the mount package');
+  }
+
+  // supermin copies host files after unpacking tarballs: a staged package file would be overwritten,
+  // so it is left out of the overlay; the image gets the host's copy, as the host's scripts left it.
+  const packageFiles = new Set([...lists.values()].flat().map((p) => view.canonical(p)));
+  const base = new Set(basePaths);
+  const overwritten = (e: OverlayEntry): boolean => e.type === 'file' && packageFiles.has(`/${e.path}`) && !base.has(`/${e.path}`);
+  const staged = stagedEntries(applied, view);
+  for (const e of staged.filter(overwritten)) {
+    warnings.push(`/${e.path} is shipped by a package: supermin copies the host's file (with the host's owner and mode) instead of the build's change`);
+  }
+  if (!/^root:[^:]*:0:/m.test(view.readFile('/etc/passwd')?.toString('utf8') ?? '')) {
+    warnings.push('the image has no root account in /etc/passwd: add base-passwd to the package list');
+  }
+  for (const r of applied.removals) warnings.push(`${r} should be removed, which an overlay cannot do; it stays in the image`);
+
+  const manifest = buildManifest({
+    request: { packages: [...o.packages], useInstalled: o.useInstalled, policy: o.policy ?? null },
+    packages: closure.map((p: ClosurePackage) => ({ ...p, requested: o.packages.includes(p.name) })),
+    init: hook.init,
+    scripts: installScripts.flatMap((p) =>
+      p.scriptlets.map((s) => ({ scriptlet: s, verdict: verdicts.get(s) as Verdict, withdrawn: withdrawn.has(s) })),
+    ),
+    plan,
+    applied: applied.applied,
+    steps,
+    warnings,
+  });
+  const manifestText = renderManifest(manifest);
+
+  progress('writing the overlay', 0, 1);
+  const deferredFiles = steps.length > 0 ? renderDeferredPlan(steps) : new Map();
+  const entries: OverlayEntry[] = [
+    ...staged.filter((e) => !overwritten(e)),
+    ...[...deferredFiles].map(([path, f]): OverlayEntry => ({ type: 'file', path, mode: f.mode, content: f.contents })),
+    ...agentEntries(manifestText),
+    ...hook.entries,
+  ];
+  const tops = [...new Set(entries.map((e) => e.path.split('/')[0] as string))];
+  await writeOverlayTar(join(superminDir, OVERLAY_NAME), entries, { mtime: epoch, allowTopLevel: tops });
+  writeFileSync(join(outDir, MANIFEST_NAME), manifestText);
+  return { manifest, superminDir };
+}
+
+async function readPackages(
+  closure: readonly ClosurePackage[],
+  installed: ReadonlyMap<string, Package>,
+  o: PrepareOptions,
+  progress: (stage: string, done: number, total: number) => void,
+  warnings: string[],
+): Promise<Package[]> {
+  const fromDb = closure.map((c) => {
+    const p = installed.get(`${c.name}:${c.arch}`);
+    if (!p) throw new ScriptletError('E_BUILD', `${c.name} is not installed on this host`, { package: c.name });
+    return p;
+  });
+  if (o.useInstalled) return fromDb;
+  // dpkg keeps every control script of an installed package in info/: a package with none there
+  // has none in its .deb either, so only the others are downloaded.
+  const withScripts = fromDb.filter((p) => p.scriptlets.length > 0);
+  progress('downloading packages', 0, withScripts.length);
+  const { files, unavailable } = await downloadDebs(withScripts, o.debCache, {
+    signal: o.signal,
+    onProgress: (d, t) => progress('downloading packages', d, t),
+  });
+  if (unavailable.length > 0) {
+    // The host database holds the same scripts for the same version; only the source differs.
+    warnings.push(`no APT source offers the installed version of ${unavailable.join(', ')}: their scripts were read from the host dpkg database`);
+  }
+  const read = new Map<string, Package>();
+  let done = 0;
+  for (const p of withScripts) {
+    const file = files.get(p.name);
+    if (!file) continue;
+    const pkg = await readPackageFile(file);
+    if (pkg.name !== p.name || pkg.version !== p.version) {
+      throw new ScriptletError('E_BUILD', `${file} holds ${pkg.name} ${pkg.version}, not the installed ${p.name} ${p.version}`, { file, package: p.name });
+    }
+    read.set(p.name, pkg);
+    progress('reading packages', ++done, withScripts.length);
+  }
+  return fromDb.map((p) => read.get(p.name) ?? p);
+}
