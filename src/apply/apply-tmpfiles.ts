@@ -2,8 +2,8 @@
  * tmpfiles actions (`systemd-tmpfiles --create CONFIG`). systemd-tmpfiles-setup.service applies
  * every tmpfiles.d file at each boot, so on a systemd image nothing is lost by leaving lines to
  * the boot. What is realised at build time is what belongs to the persistent image and is plain:
- * `d`/`D` (directory; an existing one gets the mode and owner), `f`/`f+` (a file with the
- * argument as content, `f` only when missing), `L`/`L+` (symlink) for paths under /etc and /var
+ * `d`/`D` (directory), `f`/`f+` (a file with the argument as content; `f` on an existing file
+ * only adjusts it; fields given as `-` keep an existing node's mode and owner), `L`/`L+` (symlink) for paths under /etc and /var
  * (not /var/run, /var/lock, /var/tmp: runtime or temporary), without specifiers, `~` modes or
  * boot-only `!` lines, and with owners the image knows. Everything else (/run, /tmp, /dev, /sys,
  * other line types) is left to the boot, and deferred only when the image has no systemd-tmpfiles
@@ -101,22 +101,31 @@ function realise(l: TmpfilesLine, ctx: ApplyContext): string | undefined {
   if (l.mode.startsWith('~') || l.mode.startsWith(':')) return 'conditional mode';
   if (l.mode !== '-' && !/^[0-7]{3,4}$/.test(l.mode)) return `mode ${l.mode} is not understood`;
   const id = ctx.identity;
-  const user = l.user === '-' ? id.user('root') ?? { uid: 0, name: 'root' } : id.user(l.user) ?? (/^\d+$/.test(l.user) ? { uid: Number(l.user), name: '' } : undefined);
-  const group = l.group === '-' ? id.groupByName('root') ?? { gid: 0, name: 'root' } : id.groupByName(l.group) ?? (/^\d+$/.test(l.group) ? { gid: Number(l.group), name: '' } : undefined);
-  if (!user || !group) return 'owner unknown in the image';
-  const owner = { uid: user.uid, gid: group.gid, ...(user.name ? { uname: user.name } : {}), ...(group.name ? { gname: group.name } : {}) };
+  const user = l.user === '-' ? undefined : id.user(l.user) ?? (/^\d+$/.test(l.user) ? { uid: Number(l.user), name: '' } : undefined);
+  const group = l.group === '-' ? undefined : id.groupByName(l.group) ?? (/^\d+$/.test(l.group) ? { gid: Number(l.group), name: '' } : undefined);
+  if ((l.user !== '-' && !user) || (l.group !== '-' && !group)) return 'owner unknown in the image';
   const st = ctx.view.lstat(path);
+  // A field given as '-' keeps what an existing node has, and is root (or the default mode) on a new one.
+  const current = st ? id.namesOf(st.uid, st.gid) : id.namesOf(0, 0);
+  const owner = {
+    uid: user?.uid ?? current.uid,
+    gid: group?.gid ?? current.gid,
+    ...((user ? user.name : current.uname) ? { uname: user ? user.name : current.uname } : {}),
+    ...((group ? group.name : current.gname) ? { gname: group ? group.name : current.gname } : {}),
+  };
+  const mode = (fallback: number): number => (l.mode === '-' ? st?.mode ?? fallback : Number.parseInt(l.mode, 8));
   if (l.type === 'd' || l.type === 'D') {
     if (st && st.type !== 'dir') return `${l.path} exists and is not a directory`;
     ctx.mkparents(path);
-    ctx.staging.mkdir(path, l.mode === '-' ? 0o755 : Number.parseInt(l.mode, 8), owner);
+    ctx.staging.mkdir(path, mode(0o755), owner);
     return undefined;
   }
   if (l.type === 'f') {
     if (st && st.type !== 'file') return `${l.path} exists and is not a file`;
-    if (st && !l.modifiers.includes('+')) return undefined;
     ctx.mkparents(path);
-    ctx.staging.writeFile(path, unescape(l.argument), l.mode === '-' ? 0o644 : Number.parseInt(l.mode, 8), owner);
+    // f on an existing file only adjusts its mode and owner; f+ truncates and writes.
+    const content = st && !l.modifiers.includes('+') ? ctx.view.readFile(path) ?? Buffer.alloc(0) : Buffer.from(unescape(l.argument), 'latin1');
+    ctx.staging.writeFile(path, content, mode(0o644), owner);
     return undefined;
   }
   // L: the target defaults to the same path under /usr/share/factory.
