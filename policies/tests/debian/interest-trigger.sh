@@ -1,0 +1,3 @@
+# Triggers added by dh_makeshlibs
+interest-noawait /usr/share/man
+interest-noawait man-db
