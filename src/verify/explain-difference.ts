@@ -46,14 +46,22 @@ export interface DeferredAction {
   packages: string[];
 }
 
+/** A tmpfiles.d entry's path; `recursive` types (C, Z, z, X, x) act below it too. */
+export interface TmpfilesEntry {
+  path: string;
+  recursive: boolean;
+}
+
 /** Facts about the unpacked image that say what some tools will write. */
 export interface ImageFacts {
-  /** Paths (or `%`-free prefixes) named by tmpfiles.d entries. */
-  tmpfilesPaths: string[];
-  /** Users and groups declared in sysusers.d files. */
-  sysusersNames: string[];
+  /** tmpfiles.d entries by configuration file name (`var.conf`). */
+  tmpfiles: Map<string, TmpfilesEntry[]>;
+  /** Users and groups by sysusers.d file name. */
+  sysusers: Map<string, string[]>;
   /** Users and groups in base-passwd's masters (update-passwd installs them). */
   basePasswdNames: string[];
+  /** Aliases and Also= units of each unit file's [Install] section. */
+  units: Map<string, { alias: string[]; also: string[] }>;
 }
 
 /** Directories too broad to count as naming everything below them. */
@@ -66,6 +74,8 @@ const BROAD = new Set([
   '/usr',
   '/lib',
   '/var/lib',
+  '/var/lib/dpkg',
+  '/var/lib/systemd',
   '/var/cache',
   '/var/log',
   '/var/spool',
@@ -81,31 +91,6 @@ const BROAD = new Set([
   '/usr/bin',
   '/usr/sbin',
 ]);
-
-/** State files of tools, by the command name a script calls them with. */
-const TOOL_STATE: Record<string, RegExp[]> = {
-  ucf: [/^\/var\/lib\/ucf(\/|$)/],
-  ucfr: [/^\/var\/lib\/ucf(\/|$)/],
-  'update-alternatives': [/^\/etc\/alternatives(\/|$)/, /^\/var\/lib\/dpkg\/alternatives(\/|$)/],
-  'deb-systemd-helper': [/^\/etc\/systemd\/(system|user)(\/|$)/, /^\/var\/lib\/systemd\/deb-systemd-(helper|user-helper)-(enabled|masked)(\/|$)/],
-  systemctl: [/^\/etc\/systemd\/(system|user)(\/|$)/],
-  'update-rc.d': [/^\/etc\/rc[0-6S]\.d(\/|$)/, /^\/etc\/systemd\/system(\/|$)/],
-  'dpkg-statoverride': [/^\/var\/lib\/dpkg\/statoverride$/],
-  'dpkg-divert': [/^\/var\/lib\/dpkg\/diversions$/],
-  'pam-auth-update': [/^\/etc\/pam\.d\/common-/, /^\/var\/lib\/pam(\/|$)/],
-  'add-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
-  'remove-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
-  'update-shells': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
-  'update-passwd': [/^\/etc\/(passwd|group|shadow|gshadow)$/],
-  shadowconfig: [/^\/etc\/(shadow|gshadow)$/],
-  pwconv: [/^\/etc\/shadow$/],
-  grpconv: [/^\/etc\/gshadow$/],
-  adduser: [/^\/etc\/sub[ug]id$/],
-  useradd: [/^\/etc\/sub[ug]id$/],
-  'runit-helper': [/^\/etc\/runit\/runsvdir\//, /^\/var\/log\/runit\//],
-};
-
-const ACCOUNT_TOOLS = new Set(['adduser', 'addgroup', 'useradd', 'groupadd', 'usermod', 'groupmod', 'gpasswd', 'deluser', 'delgroup', 'userdel', 'groupdel']);
 
 interface PathToken {
   text: string;
@@ -160,20 +145,167 @@ export function tokenParent(token: PathToken, path: string): boolean {
   return !BROAD.has(path) && token.text.startsWith(`${path}/`);
 }
 
-function commandNames(a: Analysis | undefined): Set<string> {
-  const names = new Set<string>();
-  for (const c of a?.commands ?? []) if (c.name) names.add(c.name.slice(c.name.lastIndexOf('/') + 1));
-  return names;
+/** Tools whose effects on the image are known, by the name a script calls them with. */
+const FIXED_STATE: Record<string, RegExp[]> = {
+  ucf: [/^\/var\/lib\/ucf(\/|$)/],
+  ucfr: [/^\/var\/lib\/ucf(\/|$)/],
+  'dpkg-statoverride': [/^\/var\/lib\/dpkg\/statoverride$/],
+  'dpkg-divert': [/^\/var\/lib\/dpkg\/diversions$/],
+  'pam-auth-update': [/^\/etc\/pam\.d\/common-/, /^\/var\/lib\/pam(\/|$)/],
+  'add-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  'remove-shell': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  'update-shells': [/^\/etc\/shells$/, /^\/var\/lib\/shells\.state$/],
+  adduser: [/^\/etc\/sub[ug]id$/],
+  useradd: [/^\/etc\/sub[ug]id$/],
+  'runit-helper': [/^\/etc\/runit\/runsvdir\//, /^\/var\/log\/runit\//],
+  journalctl: [/^\/var\/lib\/systemd\/catalog(\/|$)/],
+};
+
+const ACCOUNT_TOOLS = new Set(['adduser', 'addgroup', 'useradd', 'groupadd', 'usermod', 'groupmod', 'gpasswd', 'deluser', 'delgroup', 'userdel', 'groupdel']);
+const SUBJECT_TOOLS = new Set(['update-alternatives', 'update-rc.d', 'deb-systemd-helper', 'systemctl', 'systemd-tmpfiles', 'systemd-sysusers', 'update-passwd', 'shadowconfig', 'pwconv', 'grpconv']);
+const KNOWN_TOOLS = new Set([...Object.keys(FIXED_STATE), ...ACCOUNT_TOOLS, ...SUBJECT_TOOLS]);
+const LOOKUPS = new Set(['command', 'which', 'type', 'hash', 'test', '[', '[[', 'echo', 'printf', 'dpkg-query', 'dpkg']);
+const ENABLE_VERBS = new Set(['enable', 'reenable', 'preset', 'link', 'add-wants', 'add-requires', 'mask', 'set-default', 'update-state']);
+const UNIT_SUFFIX = /\.(service|socket|timer|path|target|mount|automount|swap|slice|scope|device)$/;
+
+/** One call of a known tool: through a wrapper (`chroot "$DPKG_ROOT" adduser`, `in_sysroot adduser`) too. */
+interface ToolCall {
+  tool: string;
+  /** Arguments with simple variables of the script substituted (`"$MESSAGEUSER"` -> messagebus). */
+  args: string[];
 }
 
-function accountArgs(a: Analysis | undefined): Set<string> {
-  const out = new Set<string>();
+/** What a script names, worked out once per script. */
+interface ScriptFacts {
+  tokens: PathToken[];
+  calls: ToolCall[];
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** `NAME=value` lines with a literal value: the script's constants. */
+function constants(script: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of script.matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"$`\\]*)"|'([^']*)'|([^\s"'$`;|&<>()\\]*))[ \t]*$/gm)) {
+    const name = m[1]!;
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    // A name assigned twice is not a constant.
+    out.set(name, out.has(name) ? '\0' : value);
+  }
+  for (const [k, v] of out) if (v === '\0') out.delete(k);
+  return out;
+}
+
+function substitute(text: string, vars: Map<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, a?: string, b?: string) => vars.get((a ?? b)!) ?? all).replace(/^["']|["']$/g, '');
+}
+
+function toolCalls(a: Analysis | undefined, vars: Map<string, string>): ToolCall[] {
+  const out: ToolCall[] = [];
   for (const c of a?.commands ?? []) {
-    const name = c.name?.slice(c.name.lastIndexOf('/') + 1);
-    if (!name || !ACCOUNT_TOOLS.has(name)) continue;
-    for (const w of c.args) out.add(w.text);
+    const words = [c.name ?? '', ...c.args.map((w) => w.text)];
+    // `command -v adduser` and `[ -x /usr/sbin/adduser ]` look for a tool; they do not run it.
+    if (LOOKUPS.has(baseName(words[0]!))) continue;
+    const at = words.findIndex((w) => KNOWN_TOOLS.has(baseName(w)));
+    if (at < 0) continue;
+    out.push({ tool: baseName(words[at]!), args: words.slice(at + 1).map((w) => substitute(w, vars)) });
   }
   return out;
+}
+
+function scriptFacts(s: DeferredScript): ScriptFacts {
+  return { tokens: pathTokens(s.script), calls: toolCalls(s.analysis, constants(s.script)) };
+}
+
+function callsOf(f: ScriptFacts, tool: string): ToolCall[] {
+  return f.calls.filter((c) => c.tool === tool);
+}
+
+/** Units a call names, with their aliases and Also= units (and theirs), as the image declares them. */
+function unitsNamed(calls: readonly ToolCall[], facts: ImageFacts): Set<string> {
+  const out = new Set<string>();
+  const add = (u: string, depth: number): void => {
+    if (out.has(u) || depth > 3) return;
+    out.add(u);
+    const install = facts.units.get(u);
+    for (const a of install?.alias ?? []) out.add(a);
+    for (const a of install?.also ?? []) add(a, depth + 1);
+  };
+  for (const c of calls) for (const w of c.args) if (UNIT_SUFFIX.test(w)) add(w, 0);
+  return out;
+}
+
+const UNIT_LINK_ROOTS = /^\/(etc\/systemd\/(system|user)|var\/lib\/systemd\/deb-systemd-(helper|user-helper)-(enabled|masked))\//;
+
+/** A path a unit enablement makes: a link or state file named after one of `units`, or a .wants/.requires directory. */
+function unitPath(path: string, units: Set<string>): boolean {
+  if (!UNIT_LINK_ROOTS.test(path)) return false;
+  const base = baseName(path);
+  if (/\.(wants|requires)$/.test(base)) return units.size > 0;
+  return units.has(base) || units.has(base.replace(/\.dsh-also$/, ''));
+}
+
+function confArgs(calls: readonly ToolCall[]): string[] | undefined {
+  const confs = calls.flatMap((c) => c.args.filter((a) => a.endsWith('.conf')).map(baseName));
+  // A call without a file name reads every file.
+  return calls.some((c) => !c.args.some((a) => a.endsWith('.conf'))) ? undefined : confs;
+}
+
+function pick<T>(m: Map<string, T[]>, names: string[] | undefined): T[] {
+  return names === undefined ? [...m.values()].flat() : names.flatMap((n) => m.get(n) ?? []);
+}
+
+function explainFileByTools(path: string, f: ScriptFacts, facts: ImageFacts): string | undefined {
+  for (const c of f.calls) {
+    if (FIXED_STATE[c.tool]?.some((re) => re.test(path))) return `it runs ${c.tool}, which keeps its state in ${path}`;
+  }
+  const alternatives = callsOf(f, 'update-alternatives');
+  if (alternatives.length > 0 && /^\/(etc\/alternatives|var\/lib\/dpkg\/alternatives)\//.test(path) && alternatives.some((c) => c.args.includes(baseName(path)))) {
+    return `it runs update-alternatives for ${baseName(path)}`;
+  }
+  const rc = callsOf(f, 'update-rc.d');
+  for (const c of rc) {
+    const script = c.args.find((a) => !a.startsWith('-'));
+    if (!script) continue;
+    if (new RegExp(`^/etc/rc[0-6S]\\.d/[SK][0-9]{2}${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(path)) return `it runs update-rc.d for ${script}`;
+    if (unitPath(path, new Set([`${script}.service`]))) return `it runs update-rc.d for ${script}, which enables ${script}.service too`;
+  }
+  const enabling = [...callsOf(f, 'deb-systemd-helper'), ...callsOf(f, 'systemctl')].filter((c) => c.args.some((a) => ENABLE_VERBS.has(a)));
+  const units = unitsNamed(enabling, facts);
+  if (unitPath(path, units)) return `it enables ${[...units].sort().join(', ')}`;
+  const tmpfiles = callsOf(f, 'systemd-tmpfiles');
+  if (tmpfiles.length > 0) {
+    const confs = confArgs(tmpfiles);
+    const e = pick(facts.tmpfiles, confs).find((t) => path === t.path || (t.recursive && !BROAD.has(t.path) && path.startsWith(`${t.path}/`)));
+    if (e) return `it runs systemd-tmpfiles${confs ? ` on ${confs.join(' ')}` : ''}, which names ${e.path}`;
+  }
+  return undefined;
+}
+
+function explainAccountByTools(d: Difference, name: string, f: ScriptFacts, facts: ImageFacts): string | undefined {
+  for (const c of f.calls) if (ACCOUNT_TOOLS.has(c.tool) && c.args.includes(name)) return `it runs ${c.tool} for ${name}`;
+  if (callsOf(f, 'update-passwd').length > 0 && facts.basePasswdNames.includes(name)) return `it runs update-passwd, which installs ${name} from base-passwd's masters`;
+  const sysusers = callsOf(f, 'systemd-sysusers');
+  if (sysusers.length > 0) {
+    const confs = confArgs(sysusers);
+    if (pick(facts.sysusers, confs).includes(name)) return `it runs systemd-sysusers${confs ? ` on ${confs.join(' ')}` : ''}, which declares ${name}`;
+  }
+  const shadow = f.calls.find((c) => c.tool === 'shadowconfig' || c.tool === 'pwconv' || c.tool === 'grpconv');
+  if (shadow && shadowOnly(d)) return `it runs ${shadow.tool}, which writes the shadow entries`;
+  return undefined;
+}
+
+function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts): string | undefined {
+  const path = pathOf(d);
+  if (path === undefined) return explainAccountByTools(d, accountOf(d)!, f, facts);
+  const token = f.tokens.find((t) => tokenNames(t, path));
+  if (token) return `its text names ${token.text}${token.prefix ? '…' : ''}`;
+  const isDir = d.subject.kind === 'file' && (d.subject.reference?.type === 'dir' || d.subject.scriptlet?.type === 'dir');
+  const child = isDir ? f.tokens.find((t) => tokenParent(t, path)) : undefined;
+  if (child) return `its text names ${child.text}, inside this directory`;
+  return explainFileByTools(path, f, facts);
 }
 
 function pathOf(d: Difference): string | undefined {
@@ -191,53 +323,14 @@ function shadowOnly(d: Difference): boolean {
   return strip(d.subject.reference) === strip(d.subject.scriptlet);
 }
 
-/** What a script names, worked out once per script. */
-interface ScriptFacts {
-  tokens: PathToken[];
-  tools: Set<string>;
-  accounts: Set<string>;
-}
-
-function scriptFacts(s: DeferredScript): ScriptFacts {
-  return { tokens: pathTokens(s.script), tools: commandNames(s.analysis), accounts: accountArgs(s.analysis) };
-}
-
-function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts): string | undefined {
-  const path = pathOf(d);
-  const tools = f.tools;
-  if (path !== undefined) {
-    const tokens = f.tokens;
-    const token = tokens.find((t) => tokenNames(t, path));
-    if (token) return `its text names ${token.text}${token.prefix ? '…' : ''}`;
-    const isDir = d.subject.kind === 'file' && (d.subject.reference?.type === 'dir' || d.subject.scriptlet?.type === 'dir');
-    const child = isDir ? tokens.find((t) => tokenParent(t, path)) : undefined;
-    if (child) return `its text names ${child.text}, inside this directory`;
-    for (const tool of tools) {
-      if (TOOL_STATE[tool]?.some((re) => re.test(path))) return `it runs ${tool}, which keeps its state in ${path}`;
-    }
-    if (tools.has('systemd-tmpfiles')) {
-      const t = facts.tmpfilesPaths.find((p) => path === p || (!BROAD.has(p) && path.startsWith(`${p}/`)));
-      if (t) return `it runs systemd-tmpfiles, and a tmpfiles.d entry names ${t}`;
-    }
-    return undefined;
-  }
-  const name = accountOf(d)!;
-  if (f.accounts.has(name)) return `it passes ${name} to an account tool`;
-  if (tools.has('update-passwd') && facts.basePasswdNames.includes(name)) return `it runs update-passwd, which installs ${name} from base-passwd's masters`;
-  if (tools.has('systemd-sysusers') && facts.sysusersNames.includes(name)) return `it runs systemd-sysusers, and a sysusers.d file declares ${name}`;
-  if (shadowOnly(d) && (tools.has('shadowconfig') || tools.has('pwconv') || tools.has('grpconv'))) return `it runs ${['shadowconfig', 'pwconv', 'grpconv'].find((t) => tools.has(t))}, which writes the shadow entries`;
-  return undefined;
-}
-
 function createsAccounts(f: ScriptFacts): boolean {
-  const tools = f.tools;
-  return ['adduser', 'addgroup', 'useradd', 'groupadd', 'update-passwd', 'systemd-sysusers'].some((t) => tools.has(t));
+  return f.calls.some((c) => ['adduser', 'addgroup', 'useradd', 'groupadd', 'update-passwd', 'systemd-sysusers'].includes(c.tool));
 }
 
 /** First id of Debian's dynamically allocated system accounts, and one past the last. */
 const DYNAMIC_IDS = [100, 1000] as const;
 
-/** Only a uid or gid in the dynamic system range differs (and the primary group id follows it). */
+/** Only a uid or gid in the dynamic system range differs. */
 function idShiftOnly(d: Difference): boolean {
   if (d.subject.kind === 'file' || !d.subject.reference || !d.subject.scriptlet) return false;
   const dynamic = (n: number): boolean => n >= DYNAMIC_IDS[0] && n < DYNAMIC_IDS[1];
@@ -257,7 +350,8 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 function explainByAction(d: Difference, w: DeferredAction): string | undefined {
-  const values = strings(w.actions).filter((v) => v !== '');
+  // The action's kind is vocabulary, not something it names.
+  const values = strings(w.actions.map(({ kind: _kind, ...rest }) => rest)).filter((v) => v !== '');
   const path = pathOf(d);
   if (path === undefined) {
     const name = accountOf(d)!;
