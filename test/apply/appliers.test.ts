@@ -1,0 +1,190 @@
+/** Table-driven checks of the appliers and their parsers on in-memory images. */
+import t from 'tap';
+import type { Action } from '../../src/actions/action.js';
+import { applyActions } from '../../src/apply/apply-actions.js';
+import { formatAlternativeDb, parseAlternativeDb } from '../../src/apply/apply-alternatives.js';
+import { chfnGecos, shadowNewId } from '../../src/apply/apply-identity.js';
+import { parseLsbLevels } from '../../src/apply/apply-sysv.js';
+import { parseAdduserConf, parseLoginDefs } from '../../src/apply/identity-config.js';
+import { MemoryImageView, type MemoryNode } from '../../src/apply/image-view.js';
+import { fnmatch, parsePresetFile, presetFor } from '../../src/apply/preset-rules.js';
+import { dpkgPathHash, formatStatOverrides } from '../../src/apply/statoverride-db.js';
+import { parseTmpfilesLine } from '../../src/apply/apply-tmpfiles.js';
+import { parseInstallSection } from '../../src/apply/unit-install-section.js';
+
+const EPOCH = 1700000000;
+const DAY = String(Math.floor(EPOCH / 86400));
+
+const debianBase: Record<string, string | MemoryNode> = {
+  '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+  '/etc/group': 'root:x:0:\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n',
+  '/etc/shadow': { type: 'file', content: 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', mode: 0o640, gid: 42 },
+  '/etc/gshadow': { type: 'file', content: 'root:*::\nshadow:*::\nusers:*::\nnogroup:*::\n', mode: 0o640, gid: 42 },
+};
+
+function image(extra: Record<string, string | MemoryNode> = {}): MemoryImageView {
+  return new MemoryImageView({ ...debianBase, ...extra });
+}
+
+function file(result: ReturnType<typeof applyActions>, path: string): string | undefined {
+  const n = result.staging.get(path);
+  return n?.type === 'file' ? n.content.toString('utf8') : undefined;
+}
+
+t.test('parsers', async (t) => {
+  t.strictSame(parseInstallSection('[Unit]\nWantedBy=x\n[Install]\nWantedBy=a.target \\\n  b.target\n# c\nAlias=x.service\nAlso=\nAlso=y.socket "z.service"\nDefaultInstance=tty1\nRequiredBy=r.target\nwantedby=ignored\n'), {
+    wantedBy: ['a.target', 'b.target'],
+    requiredBy: ['r.target'],
+    upheldBy: [],
+    alias: ['x.service'],
+    also: ['y.socket', 'z.service'],
+    defaultInstance: 'tty1',
+  });
+  t.equal(parseInstallSection('[Unit]\nDescription=x\n[Service]\nExecStart=/bin/true\n'), undefined, 'no [Install] section');
+  for (const [pattern, name, want] of [
+    ['*', 'a.service', true],
+    ['systemd-journal-gatewayd.*', 'systemd-journal-gatewayd.socket', true],
+    ['getty@.service', 'getty@tty1.service', false],
+    ['[ab]*.service', 'b.service', true],
+    ['[!ab]*.service', 'b.service', false],
+    ['a?.service', 'ab.service', true],
+  ] as const) {
+    t.equal(fnmatch(pattern, name), want, `${pattern} ~ ${name}`);
+  }
+  const rules = parsePresetFile('# c\nenable getty@.service tty1 tty2\ndisable *\nenable never.service\n', 'f');
+  t.match(presetFor(rules, 'getty@.service'), { action: 'enable', instances: ['tty1', 'tty2'] });
+  t.match(presetFor(rules, 'never.service'), { action: 'disable' }, 'first match wins');
+  t.match(presetFor([], 'x.service'), { action: 'enable', instances: [] }, 'no rule: enable');
+  t.strictSame(parseLsbLevels('#!/bin/sh\n# Default-Start: 9\n### BEGIN INIT INFO\n# Default-Start:\t2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\n# Default-Stop: 2\n'), { start: ['2', '3', '4', '5'], stop: ['0', '1', '6'] });
+  t.match(parseTmpfilesLine('d+ "/var/lib/with space" 0750 a b 10d'), { type: 'd', modifiers: '+', path: '/var/lib/with space', mode: '0750', user: 'a', group: 'b', age: '10d', argument: '' });
+  t.match(parseTmpfilesLine('f /etc/x 0644 - - - hello  world'), { argument: 'hello  world' });
+  t.equal(parseTmpfilesLine('1 /x'), undefined);
+  const db = 'auto\n/usr/bin/vi\nex\n/usr/bin/ex\n\n/usr/bin/a\n10\n/usr/bin/a-ex\n/usr/bin/b\n20\n\n\n';
+  const parsed = parseAlternativeDb(db);
+  t.ok(parsed);
+  if (parsed) t.equal(formatAlternativeDb(parsed), db, 'administrative file round trip');
+  t.equal(parseAlternativeDb('auto\n/usr/bin/vi\n\n/usr/bin/a\nten\n'), undefined, 'corrupt priority');
+  // The hash is dpkg's FNV-1a over the path without its leading slash (order checked against dpkg in dpkg-reference).
+  t.equal(dpkgPathHash('/var/log/zz') % 262139, 54174);
+  t.equal(dpkgPathHash('var/log/zz'), dpkgPathHash('/var/log/zz'));
+  t.equal(formatStatOverrides([{ user: 'root', group: 'adm', mode: 0o750, path: '/var/log/zz' }, { user: 'root', group: 'root', mode: 0o4755, path: '/usr/bin/a' }]), 'root adm 750 /var/log/zz\nroot root 4755 /usr/bin/a\n');
+  t.match(parseAdduserConf('FIRST_SYSTEM_UID = "200"\n#LAST_SYSTEM_UID=300\nSYS_DIR_MODE=0750\nUID_POOL=/etc/pool\n'), { firstSystemUid: 200, lastSystemUid: 999, sysDirMode: 0o750, usesPools: true });
+  t.match(parseLoginDefs('SYS_UID_MIN 201\nUID_MIN 1000\nUMASK 077\n#SYS_GID_MIN 5\nPASS_MAX_DAYS 99999\n'), { sysUidMin: 201, sysUidMax: 999, sysGidMin: 101, homeMode: 0o700, passMaxDays: 99999 });
+  for (const [comment, want] of [
+    ['Plain Name', 'Plain Name,,,'],
+    ['A,B', 'A,B,,'],
+    [',,,,', ',,,'],
+    ['a,b,c,d,e,f', 'a,b,c,d,e'],
+  ] as const) t.equal(chfnGecos(comment), want, `chfn ${comment}`);
+  for (const [system, ids, want] of [
+    [true, [999, 300], 299],
+    [true, [101, 999, 997], 998],
+    [true, [], 999],
+    [false, [1000, 1005], 1006],
+    [false, [60000], 1000],
+  ] as const) {
+    const taken = new Set<number>(ids);
+    t.equal(shadowNewId(system, system ? 101 : 1000, system ? 999 : 60000, ids, (id) => taken.has(id)), want, `${system ? 'system' : 'regular'} after ${ids.join(',')}`);
+  }
+});
+
+t.test('account actions on a Debian image', async (t) => {
+  const actions: Action[] = [
+    { kind: 'user', name: 'svc', system: true, group: 'nogroup', home: '/var/lib/svc', createHome: true, shell: '/usr/sbin/nologin' },
+    { kind: 'group', name: 'svc-group', system: true },
+    { kind: 'user', name: 'nobody', system: true, group: 'nogroup' },
+    { kind: 'user', name: 'person', system: false, group: 'users' },
+    { kind: 'group-member', group: 'users', user: 'svc' },
+    { kind: 'group-member', group: 'users', user: 'svc' },
+    { kind: 'group-member', group: 'missing', user: 'svc' },
+    { kind: 'user', name: 'orphan', system: true, group: 'no-such-group' },
+  ];
+  const result = applyActions(actions, image({ '/etc/adduser.conf': 'FIRST_SYSTEM_UID=150\nFIRST_SYSTEM_GID=160\n' }), { family: 'debian', epoch: EPOCH });
+  t.equal(file(result, '/etc/passwd'), `${debianBase['/etc/passwd'] as string}svc:x:150:65534::/var/lib/svc:/usr/sbin/nologin\n`);
+  t.equal(file(result, '/etc/group'), 'root:x:0:\nshadow:x:42:\nusers:x:100:svc\nnogroup:x:65534:\nsvc-group:x:160:\n');
+  t.equal(file(result, '/etc/shadow'), `root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\nsvc:!:${DAY}::::::\n`);
+  t.equal(file(result, '/etc/gshadow'), 'root:*::\nshadow:*::\nusers:*::svc\nnogroup:*::\nsvc-group:!::\n');
+  t.match(result.staging.get('/etc/shadow'), { mode: 0o640, gid: 42 }, 'keeps the image file mode and owner');
+  t.match(result.staging.get('/var/lib/svc'), { type: 'dir', mode: 0o755, uid: 150, gid: 65534, uname: 'svc', gname: 'nogroup' });
+  t.match(result.staging.get('/var/lib'), { type: 'dir', mode: 0o755, uid: 0 }, 'missing parents are made root 0755');
+  t.strictSame(
+    result.applied.map((a) => a.outcome.kind),
+    ['done', 'done', 'defer', 'defer', 'done', 'nothing', 'defer', 'defer'],
+  );
+  t.match(result.deferred.map((d) => d.reason), [/not a system user/, /regular adduser account/, /group missing does not exist/, /group no-such-group does not exist/]);
+  const pools = applyActions([actions[0] as Action], image({ '/etc/adduser.conf': 'UID_POOL=/etc/uidpool\n' }), { family: 'debian', epoch: EPOCH });
+  t.match(pools.deferred, [{ reason: /POOL/ }]);
+});
+
+t.test('phases, caches, fresh-install no-ops', async (t) => {
+  const actions: Action[] = [
+    { kind: 'cache', cache: 'ldconfig' },
+    { kind: 'path-attr', path: '/var/lib/app', owner: 'app', group: 'app', mode: 0o750 },
+    { kind: 'conffile-op', op: 'rm_conffile', args: ['/etc/old.conf', '1.0~'] },
+    { kind: 'cache', cache: 'fontconfig' },
+    { kind: 'debconf-register', template: 'app/question' },
+    { kind: 'user', name: 'app', system: true, group: 'app' },
+    { kind: 'group', name: 'app', system: true },
+    { kind: 'cache', cache: 'ldconfig', args: ['-X'] },
+    { kind: 'directory', path: '/var/log/app', owner: 'app', mode: 0o2750 },
+    { kind: 'symlink', path: '/etc/app/current', target: '/usr/share/app' },
+    { kind: 'remove', path: '/etc/app.dist', recursive: false },
+    { kind: 'remove', path: '/etc/never-there', recursive: false },
+  ];
+  const result = applyActions(actions, image({ '/var/lib/app/.keep': '', '/etc/app.dist': 'x' }), { family: 'debian', epoch: EPOCH });
+  t.strictSame(
+    result.applied.map((a) => a.action.kind),
+    ['user', 'group', 'path-attr', 'directory', 'symlink', 'remove', 'remove', 'cache', 'conffile-op', 'cache', 'debconf-register', 'cache'],
+    'identity first, then files, then the rest, each phase in the given order',
+  );
+  t.match(result.applied[0]?.outcome, { kind: 'defer', reason: /group app does not exist/ }, 'the user came before its group, as in the scripts');
+  t.match(result.applied[1]?.outcome, { kind: 'done', notes: [/group app GID 101/] });
+  t.match(result.applied[2]?.outcome, { kind: 'defer', reason: /user app does not exist/ }, 'so the files it would own defer too');
+  t.notOk(result.staging.get('/var/lib/app'));
+  t.strictSame(result.removals, ['/etc/app.dist']);
+  t.match(result.applied.find((a) => a.action.kind === 'conffile-op')?.outcome, { kind: 'nothing', reason: /fresh install/ });
+  const caches = result.deferred.filter((d) => d.actions[0]?.kind === 'cache');
+  t.strictSame(caches.map((c) => [c.command, c.actions.length]), [[['ldconfig'], 2], [['fc-cache', '-s'], 1]], 'one batch per cache kind');
+});
+
+t.test('systemd, sysv and tmpfiles edge cases', async (t) => {
+  const units = {
+    '/lib/systemd/system/a.service': '[Install]\nWantedBy=multi-user.target\nAlso=b.socket\n',
+    '/lib/systemd/system/b.socket': '[Install]\nWantedBy=sockets.target\nAlso=a.service\n',
+    '/usr/lib/systemd/system/c.service': '[Install]\nRequiredBy=x.target\nUpheldBy=y.target\n',
+    '/lib/systemd/system/t@.service': '[Install]\nWantedBy=multi-user.target\n',
+    '/etc/systemd/system/multi-user.target.wants/d.service': { type: 'symlink', target: '/elsewhere/d.service' } as MemoryNode,
+    '/lib/systemd/system/d.service': '[Install]\nWantedBy=multi-user.target\n',
+    '/lib/systemd/system/alias.service': { type: 'symlink', target: 'a.service' } as MemoryNode,
+  };
+  const result = applyActions(
+    ['a.service', 'c.service', 't@.service', 'd.service', 'missing.service', 'alias.service'].map((unit): Action => ({ kind: 'systemd-enable', unit })),
+    new MemoryImageView(units),
+    { family: 'debian', epoch: EPOCH, enableTool: 'systemctl' },
+  );
+  const link = (p: string): string | undefined => {
+    const n = result.staging.get(p);
+    return n?.type === 'symlink' ? n.target : undefined;
+  };
+  t.equal(link('/etc/systemd/system/multi-user.target.wants/a.service'), '/lib/systemd/system/a.service');
+  t.equal(link('/etc/systemd/system/sockets.target.wants/b.socket'), '/lib/systemd/system/b.socket', 'Also= followed, loops stop');
+  t.equal(link('/etc/systemd/system/x.target.requires/c.service'), '/usr/lib/systemd/system/c.service', 'found in /usr/lib when /lib lacks it');
+  t.equal(link('/etc/systemd/system/y.target.upholds/c.service'), '/usr/lib/systemd/system/c.service');
+  t.strictSame(
+    result.applied.map((a) => a.outcome.kind),
+    ['done', 'done', 'done', 'defer', 'defer', 'defer'],
+  );
+  t.notOk(result.staging.paths().some((p) => p.includes('t@')), 'a template without DefaultInstance gets no wants link');
+  t.match(result.deferred.map((d) => d.reason), [/already exists and points to \/elsewhere/, /not in the image/, /symlink in the unit path/]);
+
+  const insserv = applyActions([{ kind: 'sysv-enable', script: 's', args: ['defaults'] }], new MemoryImageView({
+    '/etc/init.d/s': '### BEGIN INIT INFO\n# Default-Start: 2\n### END INIT INFO\n',
+    '/usr/lib/insserv/insserv': '',
+    '/etc/insserv.conf': '',
+  }), { family: 'debian', epoch: EPOCH });
+  t.match(insserv.deferred, [{ command: ['update-rc.d', 's', 'defaults'], reason: /insserv/ }], 'insserv orders scripts itself: deferred');
+
+  const noTmpfiles = applyActions([{ kind: 'tmpfiles', config: 'x.conf' }], image({ '/usr/lib/tmpfiles.d/x.conf': 'd /run/x 0755 - - -\nd /var/lib/x 0700 - - -\n' }), { family: 'fedora', epoch: EPOCH });
+  t.match(noTmpfiles.deferred, [{ command: ['systemd-tmpfiles', '--create', 'x.conf'] }], 'runtime lines with no systemd-tmpfiles in the image: deferred');
+  t.match(noTmpfiles.staging.get('/var/lib/x'), { type: 'dir', mode: 0o700 }, 'persistent lines are still realised');
+});
