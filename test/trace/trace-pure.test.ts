@@ -1,0 +1,136 @@
+import t from 'tap';
+import { diffAccounts } from '../../src/trace/account-diff.js';
+import { fileList, infoName, registerUnpacked } from '../../src/trace/dpkg-registration.js';
+import { sandboxArgv } from '../../src/trace/sandbox-argv.js';
+import { parseShimLog } from '../../src/trace/shim-log.js';
+import { shimScripts, SHIMS } from '../../src/trace/shim-scripts.js';
+import { diffTrees } from '../../src/trace/tree-diff.js';
+import type { TreeNode, TreeSnapshot } from '../../src/trace/tree-snapshot.js';
+
+const rec = (...fields: string[]): string => fields.map((f) => `${f}\0`).join('');
+
+t.test('shim log: calls with empty arguments, exits matched by pid, forged records stop the reading', async (t) => {
+  const log =
+    rec('call', '10', '9', 'invoke-rc.d', 'deny-service', '2', 'ssh', 'start') +
+    rec('call', '11', '9', 'adduser', 'forward', '3', '--system', '', 'sshd') +
+    rec('exit', '11', '0', 'forwarded') +
+    rec('exit', '10', '0', 'denied');
+  const parsed = parseShimLog(log);
+  t.equal(parsed.malformedAt, undefined);
+  t.same(parsed.calls, [
+    { name: 'invoke-rc.d', args: ['ssh', 'start'], handling: 'deny-service', pid: 10, ppid: 9, exit: 0, outcome: 'denied' },
+    { name: 'adduser', args: ['--system', '', 'sshd'], handling: 'forward', pid: 11, ppid: 9, exit: 0, outcome: 'forwarded' },
+  ]);
+  const cases: [string, string][] = [
+    ['unknown kind', rec('hello', 'world')],
+    ['count past the end', rec('call', '1', '0', 'x', 'forward', '5', 'a')],
+    ['bad handling', rec('call', '1', '0', 'x', 'escape', '0')],
+    ['bad outcome', rec('exit', '1', '0', 'whatever')],
+    ['huge count', rec('call', '1', '0', 'x', 'forward', '9999999999')],
+  ];
+  for (const [name, bad] of cases) {
+    const p = parseShimLog(rec('call', '1', '0', 'ln', 'forward', '0') + bad);
+    t.equal(p.calls.length, 1, name);
+    t.ok(p.malformedAt !== undefined, name);
+  }
+});
+
+t.test('shims: every shim logs its call first and names itself', async (t) => {
+  const scripts = shimScripts();
+  t.equal(scripts.size, SHIMS.size);
+  for (const [name, text] of scripts) {
+    t.ok(text.startsWith('#!/bin/sh\n'), name);
+    t.match(text, `printf '%s\\0' call "$$" "$PPID" '${name}'`, name);
+  }
+  t.match(scripts.get('systemctl')!, /is-active\) echo inactive; __st_done 3/);
+  t.match(scripts.get('invoke-rc.d')!, /__st_done 101 denied/);
+});
+
+const node = (over: Partial<TreeNode>): TreeNode => ({ type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1, ino: 1n, ctimeNs: 1n, ...over });
+
+t.test('tree diff', async (t) => {
+  const before: TreeSnapshot = new Map([
+    ['/etc', node({ type: 'dir', mode: 0o755 })],
+    ['/etc/same', node({ ino: 2n })],
+    ['/etc/rewritten-same', node({ ino: 3n })],
+    ['/etc/rewritten', node({ ino: 4n })],
+    ['/etc/chmod', node({ ino: 5n })],
+    ['/etc/gone', node({ ino: 6n })],
+    ['/etc/link', node({ type: 'symlink', mode: 0o777, target: 'a', ino: 7n })],
+    ['/etc/untracked', node({ ino: 8n })],
+  ]);
+  const after: TreeSnapshot = new Map([
+    ['/etc', node({ type: 'dir', mode: 0o755, ctimeNs: 9n })],
+    ['/etc/same', node({ ino: 2n })],
+    ['/etc/rewritten-same', node({ ino: 13n })],
+    ['/etc/rewritten', node({ ino: 4n, ctimeNs: 2n, size: 2 })],
+    ['/etc/chmod', node({ ino: 5n, ctimeNs: 2n, mode: 0o600, uid: 100 })],
+    ['/etc/link', node({ type: 'symlink', mode: 0o777, target: 'b', ino: 7n, ctimeNs: 3n })],
+    ['/etc/new', node({ ino: 20n, size: 3 })],
+    ['/etc/untracked', node({ ino: 8n, ctimeNs: 5n })],
+  ]);
+  const hashes: Record<string, [string | undefined, string | undefined]> = {
+    '/etc/rewritten-same': ['h1', 'h1'],
+    '/etc/rewritten': ['h2', 'h3'],
+    '/etc/chmod': ['h4', 'h4'],
+    '/etc/new': [undefined, 'h5'],
+    '/etc/untracked': [undefined, 'h6'],
+  };
+  const diff = diffTrees(before, after, { before: (p) => hashes[p]?.[0], after: (p) => hashes[p]?.[1] });
+  t.same(
+    diff.map((d) => [d.path, d.change, d.fields ?? []]),
+    [
+      ['/etc/chmod', 'changed', ['mode', 'owner']],
+      ['/etc/gone', 'removed', []],
+      ['/etc/link', 'changed', ['target']],
+      ['/etc/new', 'created', []],
+      ['/etc/rewritten', 'changed', ['content']],
+      // No pristine copy and nothing else explains the new ctime: reported, not missed.
+      ['/etc/untracked', 'changed', ['content']],
+    ],
+  );
+  t.equal(diff.find((d) => d.path === '/etc/new')!.after!.sha256, 'h5');
+  t.equal(diff.find((d) => d.path === '/etc/rewritten')!.before!.sha256, 'h2');
+});
+
+t.test('account diff', async (t) => {
+  const d = diffAccounts(
+    { passwd: 'root:x:0:0:root:/root:/bin/bash\nold:x:5:5::/:/bin/sh\n', group: 'root:x:0:\nadm:x:4:\n' },
+    { passwd: 'root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/usr/sbin/nologin\n', group: 'root:x:0:\nadm:x:4:syslog\ncrontab:x:101:\n' },
+  );
+  t.same(d.users.added.map((u) => [u.name, u.uid, u.home]), [['sshd', 100, '/run/sshd']]);
+  t.same(d.users.removed.map((u) => u.name), ['old']);
+  t.same(d.groups.added.map((g) => g.name), ['crontab']);
+  t.same(d.groups.changed.map((c) => [c.after.name, c.after.members]), [['adm', ['syslog']]]);
+});
+
+t.test('dpkg registration', async (t) => {
+  const control = 'Package: foo\nVersion: 1\nArchitecture: amd64\nMulti-Arch: same\nDescription: x\n y\n';
+  t.equal(infoName(control), 'foo:amd64');
+  t.equal(infoName('Package: bar\nArchitecture: all\n'), 'bar');
+  const status = 'Package: a\nStatus: install ok installed\nVersion: 1\n\nPackage: foo\nStatus: install ok installed\nArchitecture: amd64\nMulti-Arch: same\nVersion: 0\n';
+  t.equal(
+    registerUnpacked(status, control),
+    'Package: a\nStatus: install ok installed\nVersion: 1\n\nPackage: foo\nStatus: install ok unpacked\nVersion: 1\nArchitecture: amd64\nMulti-Arch: same\nDescription: x\n y\n',
+  );
+  t.equal(fileList(['./', './usr/', './usr/bin/foo']), '/.\n/usr\n/usr/bin/foo\n');
+});
+
+t.test('sandbox argv: no host path but the tree and the harness; modes', async (t) => {
+  const spec = { tree: '/w/tree', shimDir: '/w/bin', logDir: '/w/log', runDir: '/w/run', policyRcD: '/w/policy-rc.d', env: { PATH: '/x', A: 'b' }, command: ['/bin/sh', '-c', 'true'] };
+  const user = sandboxArgv({ ...spec, mode: 'userns' });
+  const root = sandboxArgv({ ...spec, mode: 'host-root' });
+  t.ok(user.includes('--unshare-all') && user.includes('--uid'));
+  t.notOk(root.includes('--unshare-all') || root.includes('--unshare-user'));
+  for (const argv of [user, root]) {
+    t.ok(argv.includes('--unshare-net') || argv.includes('--unshare-all'));
+    t.ok(argv.includes('--die-with-parent') && argv.includes('--new-session') && argv.includes('--clearenv'));
+    t.notOk(argv.includes('CAP_SYS_ADMIN') || argv.includes('CAP_MKNOD'));
+    const binds: string[] = [];
+    argv.forEach((a, i) => {
+      if (a === '--bind' || a === '--ro-bind') binds.push(argv[i + 1]!);
+    });
+    t.same(binds.sort(), ['/w/bin', '/w/log', '/w/policy-rc.d', '/w/run', '/w/tree']);
+    t.same(argv.slice(argv.indexOf('--') + 1), spec.command);
+  }
+});
