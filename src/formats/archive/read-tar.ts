@@ -63,6 +63,9 @@ async function feed(source: AsyncIterable<Uint8Array>, extractor: Extract, stopp
       if (stopped()) return;
       const step = await iterator.next();
       if (step.done || stopped()) break;
+      // An empty chunk (xz-decompress yields them) makes the extractor report backpressure with
+      // nothing buffered, so no 'drain' ever follows: skipping it avoids a deadlock.
+      if (step.value.length === 0) continue;
       if (!extractor.write(step.value)) {
         await new Promise<void>((resolve) => {
           const done = (): void => {
