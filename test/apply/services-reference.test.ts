@@ -106,6 +106,17 @@ if (missing.length > 0 || debs.some((d) => d === undefined)) {
     t.match(dbus?.outcome, { kind: 'nothing', reason: /no \[Install\] section/ });
   });
 
+  t.test('unit search order: /lib/systemd/system before /usr/lib/systemd/system (Debian 12)', async (t) => {
+    const image = t.testdir({
+      lib: { systemd: { system: { 'both.service': '[Install]\nWantedBy=a.target\n' } } },
+      usr: { lib: { systemd: { system: { 'both.service': '[Install]\nWantedBy=b.target\n', 'only-usr.service': '[Install]\nWantedBy=c.target\n' } } } },
+      etc: { systemd: { system: {} } },
+    });
+    const reference = withCopy(t, image);
+    for (const u of ['both.service', 'only-usr.service']) run(['systemctl', `--root=${reference}`, '--quiet', 'enable', u], { SYSTEMCTL_SKIP_SYSV: '1' });
+    compare(t, image, reference, ['both.service', 'only-usr.service'].map((unit) => ({ kind: 'systemd-enable', unit })), { enableTool: 'systemctl' });
+  });
+
   t.test('systemctl preset with the image presets and a local one', async (t) => {
     const image = makeImage(t, false, 'disable cron.service\nenable getty@.service tty3 tty4\n');
     const reference = withCopy(t, image);
