@@ -15,6 +15,7 @@ import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { renderExplain } from './render-explain.js';
+import { registerPolicyVerify } from './policy-verify-command.js';
 import { runPolicyFixtures } from './run-policy-fixtures.js';
 import { isPhase, scriptletFromScriptFile } from './script-file-scriptlet.js';
 
@@ -149,5 +150,6 @@ export const registerPolicy: RegisterCommand = (program: Command, io, setExit) =
     .action(async (dir: string, opts: { policy?: string }) => {
       setExit(await runTest(dir, opts, io));
     });
+  registerPolicyVerify(policy, io, setExit);
 };
 

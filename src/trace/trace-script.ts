@@ -182,7 +182,10 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     let scriptPath: string | undefined;
     let unpacked = false;
     const packagePaths = new Set<string>();
-    if (opts.pkg.format === 'deb') {
+    if (opts.pkg.format === 'deb' && s0.phase === 'preinst') {
+      // dpkg runs preinst before unpacking: the tree stays as it was.
+      notes.push('preinst runs before the package is unpacked: its files are not in the tree');
+    } else if (opts.pkg.format === 'deb') {
       const result = await unpackDeb(opts, s, mode, hadPolicyRcD);
       if (typeof result === 'string') notes.push(result);
       else {
