@@ -262,7 +262,8 @@ const argumentTests: ReadonlySet<string> = new Set(['arg-equals', 'arg-compare',
 
 function dependsOnState(g: Guard): boolean {
   if (g.kind === 'function') return false;
-  if (g.kind === 'case') return g.test === undefined;
+  // `case "$1" in *)` has glob patterns (so no test) but still only looks at an argument.
+  if (g.kind === 'case') return g.test === undefined && !caseSubject.test(g.subject.trim());
   return g.test === undefined || !argumentTests.has(g.test.type);
 }
 

@@ -63,6 +63,8 @@ const stateCases: [name: string, body: string, expected: boolean][] = [
   ['version compare', 'if dpkg --compare-versions "$2" lt 1; then run; fi', false],
   ['command -v', 'if command -v foo >/dev/null; then run; fi', false],
   ['a case on $1', 'case "$1" in configure) run ;; esac', false],
+  ['the default arm of a case on $1', 'case "$1" in configure) ;; *) run ;; esac', false],
+  ['a glob arm of a case on a variable', 'case "$x" in y*) run ;; esac', true],
   ['unguarded', 'run', false],
 ];
 
