@@ -140,7 +140,12 @@ export function overlayTarPlan(entries: readonly OverlayEntry[], options: Pick<O
 }
 
 function headerFor(e: OverlayEntry, mtime: Date): Partial<Header> & { name: string } {
-  const owner = { uid: e.uid ?? 0, gid: e.gid ?? 0, uname: e.uname ?? 'root', gname: e.gname ?? 'root' };
+  // tar run as root maps owner names through the HOST's passwd before it falls back to the ids, so
+  // a name is written only where the caller gives one or for root; otherwise the field stays empty
+  // and the numeric id (the image's) is what every extractor uses.
+  const uid = e.uid ?? 0;
+  const gid = e.gid ?? 0;
+  const owner = { uid, gid, uname: e.uname ?? (uid === 0 ? 'root' : ''), gname: e.gname ?? (gid === 0 ? 'root' : '') };
   const name = `./${e.path}`;
   switch (e.type) {
     case 'dir':

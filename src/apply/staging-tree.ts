@@ -103,13 +103,14 @@ export class StagingTree {
     return this.paths().filter((p) => this.nodes.get(p)?.type === 'remove');
   }
 
-  /** The additions as overlay-tar entries (relative paths, numeric owners and their names). */
+  /** The additions as overlay-tar entries (relative paths, numeric owners). */
   toOverlayEntries(): OverlayEntry[] {
     const out: OverlayEntry[] = [];
     for (const [path, node] of this.entries()) {
       if (node.type === 'remove') continue;
       const rel = path.slice(1);
-      const owner = { uid: node.uid, gid: node.gid, ...(node.uname ? { uname: node.uname } : {}), ...(node.gname ? { gname: node.gname } : {}) };
+      // Ids only: the image's user names need not exist on the host that unpacks the archive.
+      const owner = { uid: node.uid, gid: node.gid };
       if (node.type === 'file') out.push({ type: 'file', path: rel, mode: node.mode, content: node.content, ...owner });
       else if (node.type === 'dir') out.push({ type: 'dir', path: rel, mode: node.mode, ...owner });
       else out.push({ type: 'symlink', path: rel, target: node.target, ...owner });

@@ -103,6 +103,15 @@ t.test('entries are sorted, parents are added, owners default to root', async (t
   t.match(by.get('./etc/scriptlet/manifest.json'), { body: '{}' });
 });
 
+t.test('ids without names leave the name fields empty, so tar never maps them through the host passwd', async (t) => {
+  const entries = await list(
+    Buffer.from(await overlayTar([{ type: 'dir', path: 'var/lib/demo', mode: 0o750, uid: 101, gid: 102 }], { mtime: 0 })),
+  );
+  const demo = entries.find((e) => e.name === './var/lib/demo');
+  t.match(demo, { uid: 101, gid: 102, uname: '', gname: '' });
+  t.match(entries.find((e) => e.name === './var/lib'), { uid: 0, uname: 'root' });
+});
+
 t.test('GNU tar reads it the same way', async (t) => {
   const dir = t.testdir();
   const file = join(dir, 'overlay.tar');
