@@ -128,10 +128,18 @@ function statement(node: Node): ShStmt {
         if (child.isNamed) redirects.push(...redirect(child, true));
       }
       if (!body) return stmtOf(node, { type: 'simple', assigns: [], words: [] }, redirects);
-      // The grammar attaches a redirect written after the last command of `a && b` or `a | b`
-      // to the whole list; the shell gives it to that last command only.
-      if (!statementTypes.has(body.type) || body.type === 'list' || body.type === 'pipeline') {
-        throw new Unsupported(`redirected ${body.type}`);
+      if (!statementTypes.has(body.type)) throw new Unsupported(`redirected ${body.type}`);
+      if (body.type === 'list' || body.type === 'pipeline') {
+        // The grammar attaches a redirect written after the last command of `a && b` or `a | b`
+        // to the whole list; the shell gives it to that last command only, so it is moved there.
+        // Heredocs and `>&2 "msg"` (a word read as a second destination) stay with mvdan-sh.
+        const plain = children(node).filter((c) => c.isNamed && !c.equals(body));
+        if (plain.some((c) => c.type !== 'file_redirect' || c.childrenForFieldName('destination').length > 1)) {
+          throw new Unsupported(`redirected ${body.type}`);
+        }
+        const tail = node.text.slice(body.endIndex - node.startIndex);
+        const moved = attachToLast(statement(body), redirects, tail, node.endPosition.row + 1);
+        return { ...moved, line: line(node), endLine: node.endPosition.row + 1, text: node.text };
       }
       const inner = statement(body);
       // `echo >&2 "msg"`: the grammar lists "msg" as a second destination; it is an argument.
@@ -145,9 +153,9 @@ function statement(node: Node): ShStmt {
         inner.node.words.push(...extraArgs);
       }
       if (inner.node.type === 'pipeline' && inner.node.negated && inner.node.stmts.length === 1 && inner.node.stmts[0]) {
-        // `! cmd >x`: the redirect belongs to cmd.
+        // `! cmd >x`: the redirect belongs to cmd, and so does its text (guard texts quote it).
         const cmd = inner.node.stmts[0];
-        const moved = { ...cmd, redirects: [...cmd.redirects, ...redirects] };
+        const moved = { ...cmd, text: cmd.text + node.text.slice(body.endIndex - node.startIndex), redirects: [...cmd.redirects, ...redirects] };
         return { ...inner, line: line(node), endLine: node.endPosition.row + 1, text: node.text, node: { ...inner.node, stmts: [moved] } };
       }
       return { ...inner, line: line(node), endLine: node.endPosition.row + 1, text: node.text, redirects: [...inner.redirects, ...redirects] };
@@ -237,6 +245,23 @@ function statement(node: Node): ShStmt {
     default:
       throw new Unsupported(`statement ${node.type}`);
   }
+}
+
+/**
+ * `stmt` with `redirects` given to the command that ends it: the right side of `&&`/`||`, the last
+ * element of a pipeline, the command under a `!`. Each statement on the way ends where the
+ * redirects do, so its text (used for guard texts) is extended by `tail`, as mvdan-sh reads it.
+ */
+function attachToLast(stmt: ShStmt, redirects: ShRedirect[], tail: string, endLine: number): ShStmt {
+  const extended: ShStmt = { ...stmt, text: stmt.text + tail, endLine: Math.max(stmt.endLine, endLine) };
+  const n = stmt.node;
+  if (n.type === 'andor') return { ...extended, node: { ...n, right: attachToLast(n.right, redirects, tail, endLine) } };
+  if (n.type === 'pipeline') {
+    const last = n.stmts[n.stmts.length - 1];
+    if (!last || (n.negated && n.stmts.length !== 1)) throw new Unsupported('redirected pipeline shape');
+    return { ...extended, node: { ...n, stmts: [...n.stmts.slice(0, -1), attachToLast(last, redirects, tail, endLine)] } };
+  }
+  return { ...extended, redirects: [...stmt.redirects, ...redirects] };
 }
 
 /**
