@@ -87,6 +87,11 @@ export interface Scriptlet {
   interpreter: Interpreter;
   /** Script text ('' for an RPM `-p` program with no body). */
   body: string;
+  /**
+   * Set when the script's bytes were not valid UTF-8: `body` then holds one character per byte
+   * (ISO-8859-1), and `Buffer.from(body, 'latin1')` is the script as the package ships it.
+   */
+  bodyEncoding?: 'latin1';
   /** RPM scriptlet flags (EXPAND = 1, QFORMAT = 2). */
   flags?: number;
   /** RPM (file) trigger conditions; one scriptlet may fire on several. */

@@ -2,6 +2,7 @@ import { FormatError, type ErrorContext } from '../../errors.js';
 import { decompressChunks, sniffCompression } from '../archive/decompress.js';
 import { readTar } from '../archive/read-tar.js';
 import type { Interpreter, Package, PackageReader, Scriptlet } from '../types.js';
+import { decodeScriptText } from '../decode-script-text.js';
 import { definedInstallFunctions } from './install-functions.js';
 import { parseArchDepend } from './parse-arch-depend.js';
 import { parsePkgInfo } from './parse-pkginfo.js';
@@ -50,11 +51,12 @@ export function createArchReader(options: ArchReaderOptions = {}): PackageReader
         wantData: (path) => path === '.PKGINFO' || path === '.INSTALL',
         stopBefore: (path, seen) => !isMetadataPath(path) && seen.some((e) => e.path === '.PKGINFO'),
       });
-      const text = (path: string): string | undefined => {
-        const data = entries.find((e) => e.path === path && e.type === 'file')?.data;
-        return data ? new TextDecoder('utf-8').decode(data) : undefined;
+      // The last entry of a name wins, as when pacman unpacks the file it reads.
+      const decoded = (path: string) => {
+        const data = entries.filter((e) => e.path === path && e.type === 'file').at(-1)?.data;
+        return data ? decodeScriptText(data) : undefined;
       };
-      const pkginfoText = text('.PKGINFO');
+      const pkginfoText = decoded('.PKGINFO')?.text;
       if (pkginfoText === undefined) {
         throw new FormatError('E_FORMAT_CORRUPT', 'no .PKGINFO in the archive: not an Arch package', context);
       }
@@ -73,7 +75,8 @@ export function createArchReader(options: ArchReaderOptions = {}): PackageReader
       const depContext: ErrorContext = { ...infoContext, package: name };
 
       const scriptlets: Scriptlet[] = [];
-      const install = text('.INSTALL');
+      const installText = decoded('.INSTALL');
+      const install = installText?.text;
       if (install !== undefined) {
         for (const phase of definedInstallFunctions(install)) {
           scriptlets.push({
@@ -82,6 +85,7 @@ export function createArchReader(options: ArchReaderOptions = {}): PackageReader
             phase,
             interpreter: { kind: ARCH_SCRIPTLET_INTERPRETER.kind, argv: [...ARCH_SCRIPTLET_INTERPRETER.argv] },
             body: install,
+            ...(installText?.encoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
             entry: phase,
             origin: '.INSTALL',
           });

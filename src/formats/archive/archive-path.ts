@@ -7,8 +7,10 @@ import { FormatError, type ErrorContext } from '../../errors.js';
  * file, and later stages (the appliance writer) must never see one.
  */
 export function normaliseArchivePath(raw: string, context: ErrorContext): string {
+  // A hostile name can be megabytes long: the message quotes its start only.
+  const shown = raw.length > 160 ? `${raw.slice(0, 160)}…` : raw;
   const fail = (why: string): FormatError =>
-    new FormatError('E_ARCHIVE_PATH', `unsafe path ${JSON.stringify(raw)} in archive: ${why}`, context);
+    new FormatError('E_ARCHIVE_PATH', `unsafe path ${JSON.stringify(shown)} in archive: ${why}`, context);
   if (raw.includes('\0')) throw fail('contains a NUL byte');
   if (raw.startsWith('/')) throw fail('absolute path');
   const parts: string[] = [];

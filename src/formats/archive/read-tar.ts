@@ -21,6 +21,20 @@ export interface TarEntry {
   linkname?: string;
   /** Contents, for regular files the caller asked for. */
   data?: Uint8Array;
+  /**
+   * The path lies below an earlier symlink entry: an extractor that followed the link would write
+   * wherever it points. Nothing here extracts, but such an entry is never what it seems to be.
+   */
+  throughSymlink?: true;
+}
+
+/** True when a proper prefix of `path` (whole segments) is in `links`. */
+function belowSymlink(path: string, links: ReadonlySet<string>): boolean {
+  if (links.size === 0) return false;
+  for (let at = path.indexOf('/'); at > 0; at = path.indexOf('/', at + 1)) {
+    if (links.has(path.slice(0, at))) return true;
+  }
+  return false;
 }
 
 export interface ReadTarOptions {
@@ -97,6 +111,7 @@ export async function readTar(input: Uint8Array | AsyncIterable<Uint8Array>, opt
   const maxDataBytes = options.maxDataBytes ?? DEFAULT_TAR_MAX_DATA_BYTES;
   const wantData = options.wantData ?? (() => true);
   const entries: TarEntry[] = [];
+  const symlinks = new Set<string>();
   let kept = 0;
   const extractor = extract();
   let stopped = false;
@@ -120,6 +135,8 @@ export async function readTar(input: Uint8Array | AsyncIterable<Uint8Array>, opt
       if (header.linkname) {
         item.linkname = type === 'hardlink' ? normaliseArchivePath(header.linkname, context) : header.linkname;
       }
+      if (belowSymlink(path, symlinks)) item.throughSymlink = true;
+      if (type === 'symlink') symlinks.add(path);
       if (type === 'file' && wantData(path)) {
         kept += size;
         if (kept > maxDataBytes) {

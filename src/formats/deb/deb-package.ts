@@ -12,6 +12,8 @@ export interface DebPackageInput {
   paragraph: ControlParagraph;
   /** Script, `triggers` and `templates` texts by control-file name. */
   files: ReadonlyMap<string, string>;
+  /** Names in `files` whose text was not UTF-8 and was read one character per byte. */
+  latin1Files?: ReadonlySet<string>;
   /** Paths of conffiles. */
   conffiles?: string[];
   /** Package.source. */
@@ -74,6 +76,7 @@ export function debPackageFromControl(input: DebPackageInput): Package {
       phase,
       interpreter: phase === 'triggers' ? { kind: 'deb-triggers', argv: [] } : interpreterFromShebang(body),
       body,
+      ...(input.latin1Files?.has(phase) ? { bodyEncoding: 'latin1' as const } : {}),
       origin: input.origin(phase),
     });
   }

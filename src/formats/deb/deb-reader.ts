@@ -4,6 +4,7 @@ import { arEntries, type ArEntry } from '../archive/ar-entries.js';
 import { isAr } from '../archive/read-ar.js';
 import { readTar } from '../archive/read-tar.js';
 import { bytesSource } from '../bytes-source.js';
+import { decodeScriptText } from '../decode-script-text.js';
 import type { ByteSource, Package, PackageReader } from '../types.js';
 import { debPackageFromControl, DEB_SCRIPT_PHASES, parseConffilesList } from './deb-package.js';
 import { parseControlParagraphs } from './parse-control-fields.js';
@@ -17,7 +18,6 @@ export interface DebReaderOptions {
 const WANTED: ReadonlySet<string> = new Set<string>(['control', 'templates', 'conffiles', ...DEB_SCRIPT_PHASES]);
 const CONTROL_MEMBER = /^control\.tar(\.gz|\.xz|\.zst)?$/;
 const DATA_MEMBER = /^data\.tar(\.[a-z0-9]+)?$/;
-const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 
 /** `!<arch>\n` followed by a first member named `debian-binary` (GNU ar may write `debian-binary/`). */
@@ -92,8 +92,15 @@ export function createDebReader(options: DebReaderOptions = {}): PackageReader {
     const tar = await decompress(compressed, { limit, context });
     const entries = await readTar(tar, { context, maxDataBytes: limit, wantData: (path) => WANTED.has(path) });
     const files = new Map<string, string>();
+    const latin1Files = new Set<string>();
     for (const entry of entries) {
-      if (entry.data && WANTED.has(entry.path)) files.set(entry.path, utf8.decode(entry.data));
+      if (entry.data && WANTED.has(entry.path)) {
+        // A later entry of the same name wins, as it would when dpkg-deb unpacks the archive.
+        const decoded = decodeScriptText(entry.data);
+        files.set(entry.path, decoded.text);
+        if (decoded.encoding === 'latin1') latin1Files.add(entry.path);
+        else latin1Files.delete(entry.path);
+      }
     }
     const controlText = files.get('control');
     if (controlText === undefined) {
@@ -111,6 +118,7 @@ export function createDebReader(options: DebReaderOptions = {}): PackageReader {
     return debPackageFromControl({
       paragraph,
       files,
+      latin1Files,
       ...(conffiles !== undefined ? { conffiles: parseConffilesList(conffiles) } : {}),
       source: file,
       origin: (name) => `${member}:${name}`,
