@@ -57,7 +57,7 @@ export class FuzzExecutor {
     return this.ready;
   }
 
-  async run(bytes: Uint8Array): Promise<Execution> {
+  async run(bytes: Uint8Array, timeoutMs = this.options.timeoutMs): Promise<Execution> {
     if (!this.child) await this.start();
     else await this.ready;
     const child = this.child as ChildProcess;
@@ -88,8 +88,8 @@ export class FuzzExecutor {
         finish({ outcome: { kind: 'bug', bug: memory ? 'memory' : 'worker-crash', message }, ms: performance.now() - started }, true);
       };
       const timer = setTimeout(
-        () => finish({ outcome: { kind: 'bug', bug: 'timeout', message: `no answer within ${this.options.timeoutMs} ms` }, ms: this.options.timeoutMs }, true),
-        this.options.timeoutMs,
+        () => finish({ outcome: { kind: 'bug', bug: 'timeout', message: `no answer within ${timeoutMs} ms` }, ms: timeoutMs }, true),
+        timeoutMs,
       );
       child.on('message', onMessage);
       child.on('exit', onExit);

@@ -269,7 +269,7 @@ function policySeeds(): string[] {
 export async function buildSeeds(name: TargetName, workdir: string): Promise<TargetSeeds> {
   const dictionary = dictionaryFor(name);
   if (name === 'canary') {
-    return { seeds: [text('aaaa BOOM bbbb'), text('cccc HANG dddd'), text('eeee MULTI ffff'), text('gggg HOG hhhh'), text('fine')], dictionary };
+    return { seeds: [text('aaaa BOOM bbbb'), text('cccc HANG dddd'), text('eeee MULTI ffff'), text('gggg HOG hhhh'), text('fine'), text('odd')], dictionary };
   }
   built ??= buildAll(workdir);
   const b = await built;

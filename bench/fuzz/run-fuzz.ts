@@ -41,7 +41,7 @@ function line(r: FuzzReport): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([c, n]) => `${c}=${n}`)
     .join(' ');
-  return `${r.target.padEnd(12)} execs=${r.executions} accepted=${r.accepted} refused=${r.refused} outcomes=${r.distinctOutcomes} corpus=${r.corpusSize} slowest=${Math.round(r.slowestMs)}ms restarts=${r.workerRestarts} bugs=${r.bugs.length} ${codes}`;
+  return `${r.target.padEnd(12)} execs=${r.executions} accepted=${r.accepted} refused=${r.refused} outcomes=${r.distinctOutcomes} corpus=${r.corpusSize} slowest=${Math.round(r.slowestMs)}ms slow=${r.slow} restarts=${r.workerRestarts} bugs=${r.bugs.length} ${codes}`;
 }
 
 async function main(): Promise<number> {
