@@ -13,6 +13,14 @@ export interface Exclusion {
 
 export const exclusions: readonly Exclusion[] = [
   {
+    patterns: ['/proc/**', '/sys/**', '/dev/**', '/run/**', '/tmp/**'],
+    reason: 'mount points and run-time directories: their contents exist only while a system runs (mmdebstrap empties /run and /tmp; device nodes need root)',
+  },
+  {
+    patterns: ['/lib32', '/libx32', '/usr/lib32', '/usr/libx32', '/usr/share/doc/usr-is-merged', '/usr/share/doc/usr-is-merged/**'],
+    reason: "made only in the unpacked tree by mmdebstrap's merged-usr hook (links for every multilib directory and its usr-is-merged stand-in); the reference merges /usr with usrmerge",
+  },
+  {
     patterns: ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'],
     reason: 'the account database is compared per user and group (the accounts section), not line by line: the day of last change is the build date',
   },

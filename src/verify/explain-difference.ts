@@ -90,24 +90,39 @@ const BROAD = new Set([
   '/usr/share',
   '/usr/bin',
   '/usr/sbin',
+  '/usr/local',
+  '/root',
+  '/home',
+  '/opt',
+  '/srv',
+  '/mnt',
+  '/media',
+  '/boot',
+  '/bin',
+  '/sbin',
+  '/lib64',
 ]);
 
 interface PathToken {
   text: string;
   /** The token stops at an expansion, so it names everything starting with `text`. */
   prefix: boolean;
+  /** Names only the path itself, nothing below it. */
+  exact?: boolean;
 }
 
+/** Top-level directories a maintainer script writes to. */
+const TOP = 'etc|var|run|usr|root|opt|srv|mnt|media|home|boot|bin|sbin|lib|lib64';
 const PATH_CHARS = String.raw`[^\s"'\`;|&<>(){}$*?[\]\\]*`;
 const EXPANSION = String.raw`([$*?[{]?)`;
 /**
- * `/etc/x`, `$DPKG_ROOT/etc/x`, `${DPKG_ROOT}/var/x`, but not `/usr/etc/x`; and relative words
+ * `/etc/x`, `$DPKG_ROOT/etc/x`, `${DPKG_ROOT}/var/x`, but not `foo/etc/x`; and relative words
  * `etc/x` (dpkg runs maintainer scripts from the root directory).
  */
-const ABSOLUTE = new RegExp(String.raw`(?<!\/[\w.-]+)\/(?:etc|var|run)(?=[/\s"'\`;|&<>(){}$]|$)${PATH_CHARS}${EXPANSION}`, 'gm');
-const RELATIVE = new RegExp(String.raw`(?<=^|[\s"'=])(?:etc|var|run)\/${PATH_CHARS}${EXPANSION}`, 'gm');
+const ABSOLUTE = new RegExp(String.raw`(?<=^|[\s"'=:}(]|\$[A-Za-z_][A-Za-z0-9_]*)\/(?:${TOP})(?=[/\s"'\`;|&<>(){}$]|$)${PATH_CHARS}${EXPANSION}`, 'gm');
+const RELATIVE = new RegExp(String.raw`(?<=^|[\s"'=])(?:${TOP})\/${PATH_CHARS}${EXPANSION}`, 'gm');
 
-/** Paths under /etc, /var and /run written in a script's text. */
+/** Absolute paths (and words relative to the root, where dpkg runs scripts) written in a script's text. */
 export function pathTokens(script: string): PathToken[] {
   const out = new Map<string, PathToken>();
   for (const re of [ABSOLUTE, RELATIVE]) {
@@ -131,6 +146,7 @@ function segments(p: string): number {
 export function tokenNames(token: PathToken, path: string): boolean {
   const t = token.text;
   if (path === t) return true;
+  if (token.exact) return false;
   if (token.prefix) {
     // `/etc/ssh/ssh_host_$t` names /etc/ssh/ssh_host_rsa_key; `/var/lib/$pkg` names nothing.
     if (t.endsWith('/')) return !BROAD.has(t.slice(0, -1)) && segments(t) >= 2 && path.startsWith(t);
@@ -142,7 +158,7 @@ export function tokenNames(token: PathToken, path: string): boolean {
 
 /** `mkdir -p /var/www/html` also makes /var/www: a named path's parents below a broad directory. */
 export function tokenParent(token: PathToken, path: string): boolean {
-  return !BROAD.has(path) && token.text.startsWith(`${path}/`);
+  return !token.exact && !BROAD.has(path) && token.text.startsWith(`${path}/`);
 }
 
 /** Tools whose effects on the image are known, by the name a script calls them with. */
@@ -158,6 +174,9 @@ const FIXED_STATE: Record<string, RegExp[]> = {
   adduser: [/^\/etc\/sub[ug]id$/],
   useradd: [/^\/etc\/sub[ug]id$/],
   'runit-helper': [/^\/etc\/runit\/runsvdir\//, /^\/var\/log\/runit\//],
+  a2enmod: [/^\/etc\/apache2\/mods-enabled\//, /^\/var\/lib\/apache2\//],
+  a2enconf: [/^\/etc\/apache2\/conf-enabled\//, /^\/var\/lib\/apache2\//],
+  a2ensite: [/^\/etc\/apache2\/sites-enabled\//, /^\/var\/lib\/apache2\//],
   journalctl: [/^\/var\/lib\/systemd\/catalog(\/|$)/],
 };
 
@@ -215,8 +234,23 @@ function toolCalls(a: Analysis | undefined, vars: Map<string, string>): ToolCall
   return out;
 }
 
+/**
+ * Arguments of the script's own helper functions that are paths relative to the root
+ * (`install_directory mnt 755 root` in base-files): the helper prefixes "$DPKG_ROOT/". Only
+ * whole words count, and only as the exact path they spell.
+ */
+function helperArgs(a: Analysis | undefined): PathToken[] {
+  const helpers = new Set((a?.functions ?? []).map((f) => f.name));
+  const out: PathToken[] = [];
+  for (const c of a?.commands ?? []) {
+    if (!c.name || !helpers.has(c.name)) continue;
+    for (const w of c.args) if (w.literal && /^[a-z][a-z0-9._+-]*(\/[A-Za-z0-9._+-]+)*$/.test(w.text)) out.push({ text: `/${w.text}`, prefix: false, exact: true });
+  }
+  return out;
+}
+
 function scriptFacts(s: DeferredScript): ScriptFacts {
-  return { tokens: pathTokens(s.script), calls: toolCalls(s.analysis, constants(s.script)) };
+  return { tokens: [...pathTokens(s.script), ...helperArgs(s.analysis)], calls: toolCalls(s.analysis, constants(s.script)) };
 }
 
 function callsOf(f: ScriptFacts, tool: string): ToolCall[] {
@@ -257,13 +291,29 @@ function pick<T>(m: Map<string, T[]>, names: string[] | undefined): T[] {
   return names === undefined ? [...m.values()].flat() : names.flatMap((n) => m.get(n) ?? []);
 }
 
-function explainFileByTools(path: string, f: ScriptFacts, facts: ImageFacts): string | undefined {
+/** The literal directory part of a path argument that goes on with an expansion, when specific enough. */
+function literalPrefix(arg: string): string | undefined {
+  const cut = arg.search(/[$*?[{`]/);
+  if (!arg.startsWith('/') || cut < 0) return undefined;
+  const dir = arg.slice(0, arg.lastIndexOf('/', cut) + 1);
+  return segments(dir) >= 3 && !BROAD.has(dir.slice(0, -1)) ? dir : undefined;
+}
+
+/** Where each alternative points in the reference (`/etc/alternatives/NAME` links). */
+type AlternativeTargets = ReadonlyMap<string, string>;
+
+function explainFileByTools(path: string, f: ScriptFacts, facts: ImageFacts, alternativeTargets: AlternativeTargets): string | undefined {
   for (const c of f.calls) {
     if (FIXED_STATE[c.tool]?.some((re) => re.test(path))) return `it runs ${c.tool}, which keeps its state in ${path}`;
   }
   const alternatives = callsOf(f, 'update-alternatives');
-  if (alternatives.length > 0 && /^\/(etc\/alternatives|var\/lib\/dpkg\/alternatives)\//.test(path) && alternatives.some((c) => c.args.includes(baseName(path)))) {
-    return `it runs update-alternatives for ${baseName(path)}`;
+  if (alternatives.length > 0 && /^\/(etc\/alternatives|var\/lib\/dpkg\/alternatives)\//.test(path)) {
+    if (alternatives.some((c) => c.args.includes(baseName(path)))) return `it runs update-alternatives for ${baseName(path)}`;
+    // Names built in a loop (`$f.gz`): the alternative counts when its target lies where the
+    // script's own path arguments point (`/usr/share/postgresql/$V/man/...`).
+    const target = alternativeTargets.get(baseName(path));
+    const prefix = target && alternatives.flatMap((c) => c.args).map(literalPrefix).find((p) => p !== undefined && target.startsWith(p));
+    if (prefix) return `it runs update-alternatives on paths under ${prefix}, where ${baseName(path)} points (${target})`;
   }
   const rc = callsOf(f, 'update-rc.d');
   for (const c of rc) {
@@ -297,7 +347,7 @@ function explainAccountByTools(d: Difference, name: string, f: ScriptFacts, fact
   return undefined;
 }
 
-function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts): string | undefined {
+function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts, targets: AlternativeTargets): string | undefined {
   const path = pathOf(d);
   if (path === undefined) return explainAccountByTools(d, accountOf(d)!, f, facts);
   const token = f.tokens.find((t) => tokenNames(t, path));
@@ -305,7 +355,7 @@ function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts): stri
   const isDir = d.subject.kind === 'file' && (d.subject.reference?.type === 'dir' || d.subject.scriptlet?.type === 'dir');
   const child = isDir ? f.tokens.find((t) => tokenParent(t, path)) : undefined;
   if (child) return `its text names ${child.text}, inside this directory`;
-  return explainFileByTools(path, f, facts);
+  return explainFileByTools(path, f, facts, targets);
 }
 
 function pathOf(d: Difference): string | undefined {
@@ -377,11 +427,16 @@ export function explainDifferences(
   actions: readonly DeferredAction[],
   facts: ImageFacts,
 ): ExplainingStep[][] {
+  const targets: AlternativeTargets = new Map(
+    differences.flatMap((d) =>
+      d.subject.kind === 'file' && d.subject.path.startsWith('/etc/alternatives/') && d.subject.reference?.target ? [[baseName(d.subject.path), d.subject.reference.target] as [string, string]] : [],
+    ),
+  );
   const known = scripts.map((s) => ({ s, f: scriptFacts(s) }));
   const explainOne = (d: Difference): ExplainingStep[] => {
     const out: ExplainingStep[] = [];
     for (const { s, f } of known) {
-      const via = explainByScript(d, f, facts);
+      const via = explainByScript(d, f, facts, targets);
       if (via) out.push({ step: s.id, package: s.package, phase: s.phase, reason: s.reason, via });
     }
     for (const w of actions) {

@@ -4,7 +4,7 @@
  *   maintainer script (mmdebstrap's policy-rc.d keeps services from starting). A customize hook
  *   copies out every .deb it installed (`--skip=essential/unlink` keeps the essential ones), so
  * - pristine.tar: `--variant=extract` of exactly those .deb files, unpacked with no script run,
- *   through the same setup (merged /usr, sources.list, hostname) as the reference.
+ *   through the same setup (sources.list, hostname) as the reference, with /usr merged.
  * Both are tarballs so that owners are right whatever mmdebstrap's mode: mmdebstrap's default
  * `auto` mode is `root` for root, `unshare` for a user with /etc/subuid and /etc/subgid entries,
  * else `fakechroot`. A set is built in a private directory and renamed into place when complete,
@@ -40,10 +40,17 @@ export interface ReferenceSet {
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const SAFE_PATH = /^[^\s'"\\$`]+$/;
 const DEFAULT_TIMEOUT = 30 * 60 * 1000;
+/**
+ * mmdebstrap's own hook that lays out /bin, /sbin and /lib as links into /usr before unpacking.
+ * The reference ends up merged too (usrmerge's postinst converts it, or the hook's dummy
+ * usr-is-merged is used), and an image is built merged; unpacking unmerged would make every
+ * file under /bin a difference that says nothing about the scripts.
+ */
+const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
 
 export function referenceKey(r: Pick<ReferenceRequest, 'packages' | 'suite' | 'mirrors'>): string {
   const packages = [...new Set(r.packages)].sort();
-  const digest = createHash('sha256').update(JSON.stringify({ v: 1, variant: 'minbase', suite: r.suite, mirrors: r.mirrors, packages })).digest('hex');
+  const digest = createHash('sha256').update(JSON.stringify({ v: 2, variant: 'minbase', suite: r.suite, mirrors: r.mirrors, packages })).digest('hex');
   return `${r.suite}-${digest.slice(0, 16)}`;
 }
 
@@ -119,7 +126,11 @@ export async function ensureReference(r: ReferenceRequest): Promise<ReferenceSet
     );
     const debs = debsIn(join(work, 'debs'));
     if (debs.length === 0) throw new ToolError('E_TOOL_FAILED', 'mmdebstrap left no .deb files to unpack (the customize hook copied nothing)');
-    await mmdebstrap(['--variant=extract', ...debs.map((d) => `--include=${d}`), r.suite, join(work, 'pristine.tar'), ...r.mirrors], r, 'unpacking without scripts');
+    await mmdebstrap(
+      ['--variant=extract', `--hook-dir=${MERGED_USR_HOOKS}`, ...debs.map((d) => `--include=${d}`), r.suite, join(work, 'pristine.tar'), ...r.mirrors],
+      r,
+      'unpacking without scripts',
+    );
     writeFileSync(join(work, 'request.json'), `${JSON.stringify({ packages, suite: r.suite, mirrors: r.mirrors }, null, 2)}\n`);
     writeFileSync(join(work, 'complete'), '');
     rmSync(dir, { recursive: true, force: true });

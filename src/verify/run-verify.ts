@@ -34,8 +34,11 @@ import { readTarTree, type TarTree } from './tar-tree.js';
 import { readTreeState } from './tree-state.js';
 import type { ExplainedDifference, VerifyResult } from './verify-result.js';
 
-/** The directories whose state is compared. */
-export const COMPARED_ROOTS = ['/etc', '/var'] as const;
+/**
+ * The whole tree is compared; /etc and /var, where scripts do nearly all their work, are also
+ * read with contents (the rest by digest from the tarballs' indexes).
+ */
+export const CONTENT_ROOTS = ['/etc', '/var'] as const;
 
 /** Left out of the unpacked copy (see unpack). */
 export const DOC_DIRS = ['/usr/share/doc', '/usr/share/man', '/usr/share/locale', '/usr/share/info'] as const;
@@ -89,7 +92,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   const set = await ensureReference({ packages: opts.packages, suite: opts.suite, mirrors: opts.mirrors, cacheDir: opts.cacheDir, ...(opts.onLine ? { onLine: opts.onLine } : {}) });
 
   opts.onStage?.('reading the reference');
-  const reference: TarTree = await readTarTree(set.reference, { contentUnder: COMPARED_ROOTS });
+  const reference: TarTree = await readTarTree(set.reference, { contentUnder: CONTENT_ROOTS });
   const installed = installedPackages(reference.readFile('/var/lib/dpkg/status')?.toString('utf8') ?? '');
 
   const work = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), 'scriptlet-verify-'));
@@ -122,10 +125,11 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
     const result = new LayeredView(image, applied.staging);
 
     opts.onStage?.('reading the states');
+    const staged = (p: string): boolean => applied.staging.get(p)?.type === 'file';
     const states = {
-      pristine: readTreeState(image, COMPARED_ROOTS),
-      reference: readTreeState(reference, COMPARED_ROOTS),
-      scriptlet: readTreeState(result, COMPARED_ROOTS),
+      pristine: readTreeState(image, ['/'], { digest: (p) => metadata.digest(p) }),
+      reference: readTreeState(reference, ['/'], { digest: (p) => reference.digest(p) }),
+      scriptlet: readTreeState(result, ['/'], { digest: (p) => (staged(p) ? undefined : metadata.digest(p)) }),
     };
     opts.onStage?.('comparing');
     const comparison = compareStates({

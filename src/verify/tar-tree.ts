@@ -4,6 +4,7 @@
  * the prefixes asked for. A tarball keeps the owners the package manager gave, whoever reads it,
  * so the comparison does not depend on running as root.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extract, type Header } from 'tar-stream';
 import { FormatError, IoError, isScriptletError } from '../errors.js';
@@ -18,6 +19,9 @@ export interface TarNode {
   target?: string;
   /** Contents, for regular files under a wanted prefix. */
   content?: Buffer;
+  /** Digest and size of every regular file, computed while reading. */
+  sha256?: string;
+  size?: number;
 }
 
 export interface ReadTarTreeOptions {
@@ -87,6 +91,12 @@ export class TarTree implements ImageView {
     const n = this.literal(resolvePath(this.raw, path, true));
     return n?.type === 'file' ? n.content : undefined;
   }
+
+  /** Digest of the regular file at a literal path with canonical parents. */
+  digest(path: string): { sha256: string; size: number } | undefined {
+    const n = this.literal(path);
+    return n?.type === 'file' && n.sha256 !== undefined ? { sha256: n.sha256, size: n.size ?? 0 } : undefined;
+  }
 }
 
 /** Reads `file` (an uncompressed tar) into a TarTree. Hard links take their target's metadata and contents. */
@@ -110,14 +120,23 @@ export async function readTarTree(file: string, options: ReadTarTreeOptions): Pr
       }
       const node: TarNode = { type: nodeType(h.type), mode: (h.mode ?? 0) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0 };
       if (node.type === 'symlink') node.target = h.linkname ?? '';
-      if (node.type === 'file' && under(path, options.contentUnder)) {
+      if (node.type === 'file') {
+        const keep = under(path, options.contentUnder);
+        const hash = createHash('sha256');
         const chunks: Buffer[] = [];
+        let size = 0;
         for await (const chunk of entry) {
-          kept += (chunk as Buffer).length;
+          const b = chunk as Buffer;
+          hash.update(b);
+          size += b.length;
+          if (!keep) continue;
+          kept += b.length;
           if (kept > max) throw new FormatError('E_FORMAT_LIMIT', `more than ${max} bytes of contents under ${options.contentUnder.join(', ')}`, { file });
-          chunks.push(chunk as Buffer);
+          chunks.push(b);
         }
-        node.content = Buffer.concat(chunks);
+        node.sha256 = hash.digest('hex');
+        node.size = size;
+        if (keep) node.content = Buffer.concat(chunks);
       } else {
         entry.resume();
       }

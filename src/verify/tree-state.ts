@@ -27,8 +27,13 @@ function names(text: string | undefined, parse: (t: string) => { entry?: { name:
   return out;
 }
 
+export interface ReadTreeOptions {
+  /** A regular file's digest without reading it (from a tarball's index); undefined to read the file. */
+  digest?: (path: string) => { sha256: string; size: number } | undefined;
+}
+
 /** Every node at and below each of `roots` (absolute image paths), keyed by image path. */
-export function readTreeState(view: ImageView, roots: readonly string[]): TreeState {
+export function readTreeState(view: ImageView, roots: readonly string[], options: ReadTreeOptions = {}): TreeState {
   const users = names(readText(view, '/etc/passwd'), (t) => parsePasswd(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.uid } } : {})));
   const groups = names(readText(view, '/etc/group'), (t) => parseGroup(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.gid } } : {})));
   const out: TreeState = new Map();
@@ -43,9 +48,15 @@ export function readTreeState(view: ImageView, roots: readonly string[]): TreeSt
     };
     if (st.type === 'symlink') node.target = view.readlink(path) ?? '';
     else if (st.type === 'file') {
-      const bytes = view.readFile(path) ?? Buffer.alloc(0);
-      node.sha256 = createHash('sha256').update(bytes).digest('hex');
-      node.size = bytes.length;
+      const known = options.digest?.(path);
+      if (known) {
+        node.sha256 = known.sha256;
+        node.size = known.size;
+      } else {
+        const bytes = view.readFile(path) ?? Buffer.alloc(0);
+        node.sha256 = createHash('sha256').update(bytes).digest('hex');
+        node.size = bytes.length;
+      }
     }
     out.set(path, node);
     if (st.type === 'dir') for (const name of view.list(path)) visit(joinPath([...splitPath(path), name]));

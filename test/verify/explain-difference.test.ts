@@ -25,7 +25,7 @@ t.test('path tokens: absolute, after $DPKG_ROOT, relative words, prefixes ending
     [
       'ln -sf debian "$DPKG_ROOT/etc/dpkg/origins/default"',
       'install_directory etc/opt 755 root',
-      'x=/usr/etc/not-this',
+      'x=foo/etc/not-this y=/usr/lib/x/$v',
       'key=/etc/ssh/ssh_host_${type}_key',
       'mkdir -p /var/www/html/',
       'echo UTC > ${DPKG_ROOT}/etc/timezone',
@@ -33,7 +33,7 @@ t.test('path tokens: absolute, after $DPKG_ROOT, relative words, prefixes ending
   );
   t.same(
     tokens.map((x) => `${x.text}${x.prefix ? '…' : ''}`).sort(),
-    ['/etc/dpkg/origins/default', '/etc/opt', '/etc/ssh/ssh_host_…', '/etc/timezone', '/var/www/html'],
+    ['/etc/dpkg/origins/default', '/etc/opt', '/etc/ssh/ssh_host_…', '/etc/timezone', '/usr/lib/x/…', '/var/www/html'],
   );
 });
 
