@@ -5,7 +5,7 @@
 import type { Difference, StateCategory } from '../verify/compare-states.js';
 import { type VerifyResult, verifyPassed } from '../verify/verify-result.js';
 
-const CATEGORY_ORDER: readonly StateCategory[] = ['accounts', 'units', 'rc-links', 'alternatives', 'statoverride', 'diversions', 'etc', 'var'];
+const CATEGORY_ORDER: readonly StateCategory[] = ['accounts', 'units', 'rc-links', 'alternatives', 'statoverride', 'diversions', 'etc', 'var', 'other'];
 
 function subjectText(d: Difference): string {
   const s = d.subject;

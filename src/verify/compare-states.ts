@@ -9,7 +9,7 @@ import { exclusionFor, type Exclusion } from './exclusions.js';
 import { describeChange, type FileState, sameFile, type TreeState } from './tree-state.js';
 
 /** Which part of the state a path or account belongs to, for reading the report. */
-export type StateCategory = 'accounts' | 'units' | 'rc-links' | 'alternatives' | 'statoverride' | 'diversions' | 'etc' | 'var';
+export type StateCategory = 'accounts' | 'units' | 'rc-links' | 'alternatives' | 'statoverride' | 'diversions' | 'etc' | 'var' | 'other';
 
 export type StateSubject =
   | { kind: 'file'; path: string; reference?: FileState; scriptlet?: FileState; pristine?: FileState }
@@ -61,7 +61,8 @@ export function categoryOf(path: string): StateCategory {
   if (/^\/etc\/alternatives(\/|$)/.test(path) || /^\/var\/lib\/dpkg\/alternatives(\/|$)/.test(path)) return 'alternatives';
   if (path === '/var/lib/dpkg/statoverride') return 'statoverride';
   if (path === '/var/lib/dpkg/diversions') return 'diversions';
-  return path.startsWith('/etc') ? 'etc' : 'var';
+  if (path === '/etc' || path.startsWith('/etc/')) return 'etc';
+  return path === '/var' || path.startsWith('/var/') ? 'var' : 'other';
 }
 
 function compareBytes(a: string, b: string): number {

@@ -127,7 +127,8 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
     opts.onStage?.('reading the states');
     const staged = (p: string): boolean => applied.staging.get(p)?.type === 'file';
     const states = {
-      pristine: readTreeState(image, ['/'], { digest: (p) => metadata.digest(p) }),
+      // Names through the image's own account files once scriptlet made them.
+      pristine: readTreeState(image, ['/'], { digest: (p) => metadata.digest(p), accounts: result }),
       reference: readTreeState(reference, ['/'], { digest: (p) => reference.digest(p) }),
       scriptlet: readTreeState(result, ['/'], { digest: (p) => (staged(p) ? undefined : metadata.digest(p)) }),
     };

@@ -30,12 +30,15 @@ function names(text: string | undefined, parse: (t: string) => { entry?: { name:
 export interface ReadTreeOptions {
   /** A regular file's digest without reading it (from a tarball's index); undefined to read the file. */
   digest?: (path: string) => { sha256: string; size: number } | undefined;
+  /** Where owner and group names come from (default: the view itself); an unpacked tree has no /etc/passwd yet. */
+  accounts?: ImageView;
 }
 
 /** Every node at and below each of `roots` (absolute image paths), keyed by image path. */
 export function readTreeState(view: ImageView, roots: readonly string[], options: ReadTreeOptions = {}): TreeState {
-  const users = names(readText(view, '/etc/passwd'), (t) => parsePasswd(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.uid } } : {})));
-  const groups = names(readText(view, '/etc/group'), (t) => parseGroup(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.gid } } : {})));
+  const db = options.accounts ?? view;
+  const users = names(readText(db, '/etc/passwd'), (t) => parsePasswd(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.uid } } : {})));
+  const groups = names(readText(db, '/etc/group'), (t) => parseGroup(t).map((l) => ('entry' in l ? { entry: { name: l.entry.name, id: l.entry.gid } } : {})));
   const out: TreeState = new Map();
   const visit = (path: string): void => {
     const st = view.lstat(path);
