@@ -145,3 +145,27 @@ t.test('actions the appliers deferred explain what they name (not their kind)', 
   t.equal(foo![0]!.step, 'apply:directory');
   t.same(ucf, []);
 });
+
+t.test("a helper function's relative path words name exactly that path", async (t) => {
+  const s = await script('base-files', '#!/bin/sh\ninstall_directory() { mkdir "$DPKG_ROOT/$1"; chown "root:$3" "$DPKG_ROOT/$1"; }\ninstall_directory srv 755 root\n');
+  const got = explainDifferences([missing('/srv', dir), missing('/root/.ssh', dir), missing('/srv/www', dir)], [s], [], noFacts).map((e) => e.length);
+  t.same(got, [1, 0, 0], 'srv names /srv only; the group argument root names nothing');
+});
+
+t.test('alternatives installed in a loop count when their target lies under the paths the script passes', async (t) => {
+  const s = await script(
+    'postgresql-client-15',
+    '#!/bin/sh\nfor f in psql pg_dump; do\n  update-alternatives --install /usr/share/man/man1/$f.1.gz $f.1.gz /usr/share/postgresql/15/man/man1/$f.1.gz 150\ndone\n',
+  );
+  const diffs = [
+    missing('/etc/alternatives/psql.1.gz', link('/usr/share/postgresql/15/man/man1/psql.1.gz')),
+    missing('/etc/alternatives/vi', link('/usr/bin/vim.basic')),
+  ];
+  t.same(explainDifferences(diffs, [s], [], noFacts).map((e) => e.length), [1, 0]);
+});
+
+t.test('a2enmod explains the enabled modules, nothing else', async (t) => {
+  const s = await script('apache2', '#!/bin/sh\nfor m in alias dir; do a2enmod -q $m; done\n');
+  const got = explainDifferences([missing('/etc/apache2/mods-enabled/alias.load', link('../mods-available/alias.load')), missing('/etc/apache2/sites-enabled/000-default.conf', link('x'))], [s], [], noFacts);
+  t.same(got.map((e) => e.length), [1, 0]);
+});
