@@ -18,8 +18,9 @@ export function packageFromHeader(header: RpmHeader, source: string): Package {
   const name = header.string(RpmTag.NAME);
   const version = header.string(RpmTag.VERSION);
   const release = header.string(RpmTag.RELEASE);
-  if (name === undefined || version === undefined || release === undefined) {
-    throw new FormatError('E_FORMAT_CORRUPT', 'header lacks NAME, VERSION or RELEASE', {
+  // rpmbuild never writes an empty NAME or VERSION; a package without a name cannot be planned.
+  if (!name || !version || release === undefined) {
+    throw new FormatError('E_FORMAT_CORRUPT', 'header lacks NAME, VERSION or RELEASE (or one is empty)', {
       file: header.file,
       offset: header.start,
     });
