@@ -30,3 +30,28 @@ t.test('an empty NAME or VERSION is refused, like a missing one', async (t) => {
   t.equal(ok.name, 'pkg');
   t.equal(ok.version, '1.0-1');
 });
+
+t.test('index entries that all cover the same store are refused in linear time', async (t) => {
+  // Each entry a STRING_ARRAY of `dl` empty strings at offset 0: scanning them all was quadratic.
+  const il = 2000;
+  const dl = 200_000;
+  const header = new Uint8Array(16 + il * 16 + dl);
+  const view = new DataView(header.buffer);
+  header.set([0x8e, 0xad, 0xe8, 0x01]);
+  view.setUint32(8, il);
+  view.setUint32(12, dl);
+  for (let i = 0; i < il; i++) {
+    const at = 16 + i * 16;
+    view.setUint32(at, 5000 + i);
+    view.setUint32(at + 4, RpmType.STRING_ARRAY);
+    view.setUint32(at + 8, 0);
+    view.setUint32(at + 12, dl);
+  }
+  const started = Date.now();
+  await t.rejects(rpmReader.read(writeRpmFile(signature, header), 'overlap.rpm'), {
+    constructor: FormatError,
+    code: 'E_FORMAT_LIMIT',
+    message: /overlapping data/,
+  });
+  t.ok(Date.now() - started < 5000, `refused in ${Date.now() - started} ms`);
+});
