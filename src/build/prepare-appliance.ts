@@ -17,9 +17,9 @@
  *    hook) and `manifest.json` next to supermin.d (supermin refuses files it cannot classify, so
  *    the manifest cannot live inside it; a copy goes into the image).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_FILES, AGENT_PREFIX } from '../appliance/agent-layout.js';
+import { AGENT_FILES, AGENT_PREFIX, DEFERRED_DIR } from '../appliance/agent-layout.js';
 import { renderDeferredPlan, type DeferredStep } from '../appliance/deferred-plan.js';
 import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js';
 import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
@@ -46,6 +46,7 @@ import type { SuperminInstall } from '../supermin/probe-supermin.js';
 import { runSupermin } from '../supermin/run-supermin.js';
 import { superminPrepareArgv } from '../supermin/supermin-argv.js';
 import { tarOwnership } from '../supermin/tar-ownership.js';
+import { applianceDpkgStatus, dpkgInfoFiles } from './appliance-dpkg-status.js';
 import { buildManifest, renderManifest, type Manifest } from './build-manifest.js';
 import { checkDeferredTools, findInPath } from './check-deferred-tools.js';
 import { dpkgFileLists, dpkgPathOwners } from './dpkg-file-lists.js';
@@ -270,7 +271,49 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   if (errors.length > 0) throw errors[0];
   const view = new LayeredView(image, applied.staging);
 
-  const steps: DeferredStep[] = [...plan.deferred.map(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => step), ...cacheSteps(applied, plan, view, timeoutSeconds, warnings)];
+  // Nobody answers debconf questions at first boot: the scripts take the templates' defaults, as in
+  // any unattended install. dpkg-preconfigure loads a package's templates before its config and
+  // postinst run; here a step does the same with debconf's own modules (what debconf-utils'
+  // debconf-loadtemplate does), just before the package's first step. DEBCONF_PACKAGE names the
+  // package, which debconf's frontend otherwise guesses from the script's file name (`pkg.postinst`).
+  const templatesOf = new Map(installScripts.filter((p) => p.templates).map((p) => [p.name, p.templates as string]));
+  const templateFiles: OverlayEntry[] = [];
+  const loaded = new Set<string>();
+  const withTemplates = (step: DeferredStep): DeferredStep[] => {
+    const text = templatesOf.get(step.package);
+    const env = { DEBIAN_FRONTEND: 'noninteractive', ...(text ? { DEBCONF_PACKAGE: step.package } : {}), ...step.env };
+    if (!text || loaded.has(step.package)) return [{ ...step, env }];
+    loaded.add(step.package);
+    const id = `${step.id.split('-')[0]}-${step.package}.templates`.slice(0, 128);
+    const file = `${DEFERRED_DIR}/${id}/templates`;
+    templateFiles.push({ type: 'file', path: file, mode: 0o644, content: text });
+    return [
+      {
+        id,
+        package: step.package,
+        phase: step.phase,
+        interpreter: [
+          '/usr/bin/perl',
+          '-MDebconf::Db',
+          '-MDebconf::Template',
+          '-e',
+          'Debconf::Db->load; Debconf::Template->load($ARGV[1], $ARGV[0]); Debconf::Db->save;',
+          step.package,
+          `/${file}`,
+        ],
+        script: '',
+        args: [],
+        env: { PATH: step.env.PATH ?? DEB_PATH },
+        timeoutSeconds: step.timeoutSeconds,
+        reason: `loads the debconf templates of ${step.package} before its scripts run, as dpkg-preconfigure does`,
+      },
+      { ...step, env },
+    ];
+  };
+  const steps: DeferredStep[] = [
+    ...plan.deferred.flatMap(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => withTemplates(step)),
+    ...cacheSteps(applied, plan, view, timeoutSeconds, warnings),
+  ];
 
   // Everything the agent and its scripts need must be in the image.
   const analyses = new Map<string, ScriptAssessment['analysis']>();
@@ -324,6 +367,11 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const entries: OverlayEntry[] = [
     ...staged.filter((e) => !overwritten(e)),
     ...[...deferredFiles].map(([path, f]): OverlayEntry => ({ type: 'file', path, mode: f.mode, content: f.contents })),
+    ...templateFiles,
+    { type: 'file', path: 'var/lib/dpkg/status', mode: 0o644, content: applianceDpkgStatus(readFileSync(join(admindir, 'status'), 'utf8'), closure) },
+    ...dpkgInfoFiles(readdirSync(join(admindir, 'info')), closure).map(
+      (n): OverlayEntry => ({ type: 'file', path: `var/lib/dpkg/info/${n}`, mode: 0o644, content: readFileSync(join(admindir, 'info', n)) }),
+    ),
     ...agentEntries(manifestText),
     ...hook.entries,
   ];

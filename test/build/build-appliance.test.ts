@@ -32,7 +32,7 @@ const POLICY = `{
   extends: 'debian',
   rules: [
     { id: 'test-defer', scope: 'script', match: { package: ['scriptlet-test-slow', 'scriptlet-test-quick', 'scriptlet-test-bash'] }, outcome: 'defer', reason: 'the test wants it run at first boot' },
-    { id: 'test-out-of-scope', scope: 'script', match: { package: '@(!(openssh-server|scriptlet-test-user))' }, outcome: 'drop', reason: 'outside what this test checks' },
+    { id: 'test-out-of-scope', scope: 'script', match: { package: '@(!(openssh-server|mawk|scriptlet-test-user))' }, outcome: 'drop', reason: 'outside what this test checks' },
   ],
 }
 `;
@@ -66,7 +66,8 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   const kernel = await fetchKernel({ cacheDir: cacheDir('kernel') });
   const env = { ...process.env, SUPERMIN_KERNEL: kernel.kernel, SUPERMIN_MODULES: kernel.modules, SUPERMIN_KERNEL_VERSION: kernel.version, SOURCE_DATE_EPOCH: '1700000000' };
   const dir = t.testdir({ 'policy.json5': POLICY });
-  const packages = ['openssh-server', 'perl-base', 'dash', 'mount', 'coreutils', 'sed', 'grep', 'base-passwd', 'scriptlet-test-user', 'scriptlet-test-slow'];
+  // openssh-server's postinst needs Essential tools no package depends on (ucf: getopt, awk; debconf: perl).
+  const packages = ['openssh-server', 'perl-base', 'dash', 'mount', 'coreutils', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login', 'base-passwd', 'scriptlet-test-user', 'scriptlet-test-slow'];
 
   const prep = await cli(['prepare', '-q', '--policy', 'policy.json5', '--cache-dir', cacheDir('scriptlet-build'), '-o', 'prepared', ...packages], env, dir);
   t.equal(prep.code, 0, prep.err);
@@ -82,6 +83,7 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   const script = (pkg: string, phase: string) => manifest.scripts.find((s) => s.package === pkg && s.phase === phase);
   t.equal(script('openssh-server', 'postinst')?.outcome, 'defer', 'host keys: deferred');
   t.equal(script('scriptlet-test-user', 'postinst')?.outcome, 'translate', 'adduser --system: translated');
+  t.equal(script('mawk', 'postinst')?.outcome, 'translate', 'update-alternatives (awk): translated');
   t.ok(manifest.actions.some((a) => a.action.kind === 'user' && a.result === 'done' && a.from.some((f) => f.package === 'scriptlet-test-user')));
   t.same(
     manifest.deferred.map((s) => [s.order, s.package, s.phase, s.args]),
