@@ -36,6 +36,11 @@ export interface DeferredScript {
   reason: string;
   script: string;
   analysis?: Analysis;
+  /**
+   * Files the script sources (`. /usr/share/postgresql-common/maintscripts-functions`) and helper
+   * scripts it runs by absolute path, read from the image.
+   */
+  sourced?: { path: string; script: string; analysis?: Analysis }[];
 }
 
 /** An action the appliers could not realise at build time. */
@@ -249,8 +254,13 @@ function helperArgs(a: Analysis | undefined): PathToken[] {
   return out;
 }
 
+/** What a script names, with the files it sources: their helpers run as part of it. */
 function scriptFacts(s: DeferredScript): ScriptFacts {
-  return { tokens: [...pathTokens(s.script), ...helperArgs(s.analysis)], calls: toolCalls(s.analysis, constants(s.script)) };
+  const parts = [{ script: s.script, analysis: s.analysis }, ...(s.sourced ?? [])];
+  return {
+    tokens: parts.flatMap((p) => [...pathTokens(p.script), ...helperArgs(p.analysis)]),
+    calls: parts.flatMap((p) => toolCalls(p.analysis, constants(p.script))),
+  };
 }
 
 function callsOf(f: ScriptFacts, tool: string): ToolCall[] {
@@ -302,18 +312,20 @@ function literalPrefix(arg: string): string | undefined {
 /** Where each alternative points in the reference (`/etc/alternatives/NAME` links). */
 type AlternativeTargets = ReadonlyMap<string, string>;
 
-function explainFileByTools(path: string, f: ScriptFacts, facts: ImageFacts, alternativeTargets: AlternativeTargets): string | undefined {
+function explainFileByTools(path: string, linkTarget: string | undefined, f: ScriptFacts, facts: ImageFacts, alternativeTargets: AlternativeTargets): string | undefined {
   for (const c of f.calls) {
     if (FIXED_STATE[c.tool]?.some((re) => re.test(path))) return `it runs ${c.tool}, which keeps its state in ${path}`;
   }
   const alternatives = callsOf(f, 'update-alternatives');
-  if (alternatives.length > 0 && /^\/(etc\/alternatives|var\/lib\/dpkg\/alternatives)\//.test(path)) {
-    if (alternatives.some((c) => c.args.includes(baseName(path)))) return `it runs update-alternatives for ${baseName(path)}`;
+  // The alternative's own state, or a link pointing at /etc/alternatives/NAME (its master or slave link).
+  const name = /^\/(etc\/alternatives|var\/lib\/dpkg\/alternatives)\//.test(path) ? baseName(path) : linkTarget?.startsWith('/etc/alternatives/') ? baseName(linkTarget) : undefined;
+  if (alternatives.length > 0 && name !== undefined) {
+    if (alternatives.some((c) => c.args.includes(name))) return `it runs update-alternatives for ${name}`;
     // Names built in a loop (`$f.gz`): the alternative counts when its target lies where the
     // script's own path arguments point (`/usr/share/postgresql/$V/man/...`).
-    const target = alternativeTargets.get(baseName(path));
+    const target = alternativeTargets.get(name);
     const prefix = target && alternatives.flatMap((c) => c.args).map(literalPrefix).find((p) => p !== undefined && target.startsWith(p));
-    if (prefix) return `it runs update-alternatives on paths under ${prefix}, where ${baseName(path)} points (${target})`;
+    if (prefix) return `it runs update-alternatives on paths under ${prefix}, where ${name} points (${target})`;
   }
   const rc = callsOf(f, 'update-rc.d');
   for (const c of rc) {
@@ -355,7 +367,8 @@ function explainByScript(d: Difference, f: ScriptFacts, facts: ImageFacts, targe
   const isDir = d.subject.kind === 'file' && (d.subject.reference?.type === 'dir' || d.subject.scriptlet?.type === 'dir');
   const child = isDir ? f.tokens.find((t) => tokenParent(t, path)) : undefined;
   if (child) return `its text names ${child.text}, inside this directory`;
-  return explainFileByTools(path, f, facts, targets);
+  const linkTarget = d.subject.kind === 'file' ? d.subject.reference?.target : undefined;
+  return explainFileByTools(path, linkTarget, f, facts, targets);
 }
 
 function pathOf(d: Difference): string | undefined {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Action } from '../actions/action.js';
 import { applyActions } from '../apply/apply-actions.js';
-import { HostImageView } from '../apply/image-view.js';
+import { HostImageView, type ImageView, readText } from '../apply/image-view.js';
 import { LayeredView } from '../apply/layered-view.js';
 import { assessPackages, type PolicyChooser } from '../audit/assess-packages.js';
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
@@ -22,6 +22,8 @@ import { isInstallPhase, type Scriptlet } from '../formats/types.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import type { Verdict } from '../policy/verdict.js';
+import { analyse } from '../shell/analyse.js';
+import type { Analysis } from '../shell/analysis.js';
 import { runTool } from '../process/run-tool.js';
 import { renderPlanJson } from '../report/render-plan-json.js';
 import { readAccountState } from './account-state.js';
@@ -78,13 +80,33 @@ async function unpack(tarball: string, into: string): Promise<void> {
   if (res.code !== 0) throw new ToolError('E_TOOL_FAILED', `tar could not unpack ${tarball}: ${res.stderr.trim().split('\n').slice(-2).join(' / ')}`);
 }
 
-function deferredScripts(plan: Plan, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>): DeferredScript[] {
-  const byScript = new Map<string, ScriptAssessment>();
-  for (const [s, a] of assessments) byScript.set(`${s.package}\0${s.phase}`, a);
-  return plan.deferred.map((step) => {
-    const analysis = byScript.get(`${step.package}\0${step.phase}`)?.analysis;
-    return { id: step.id, package: step.package, phase: step.phase, reason: step.reason, script: step.script, ...(analysis ? { analysis } : {}) };
-  });
+async function deferredScripts(plan: Plan, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>, image: ImageView): Promise<DeferredScript[]> {
+  const byScript = new Map<string, [Scriptlet, ScriptAssessment]>();
+  for (const [s, a] of assessments) byScript.set(`${s.package}\0${s.phase}`, [s, a]);
+  const sourcedCache = new Map<string, { path: string; script: string; analysis: Analysis } | undefined>();
+  const readSourced = async (path: string, like: Scriptlet): Promise<{ path: string; script: string; analysis: Analysis } | undefined> => {
+    if (!sourcedCache.has(path)) {
+      const text = readText(image, path);
+      // A sourced file runs in the script's own shell: analyse it as part of that script.
+      sourcedCache.set(path, text === undefined ? undefined : { path, script: text, analysis: await analyse({ ...like, body: text, origin: path }) });
+    }
+    return sourcedCache.get(path);
+  };
+  const out: DeferredScript[] = [];
+  for (const step of plan.deferred) {
+    const found = byScript.get(`${step.package}\0${step.phase}`);
+    const analysis = found?.[1].analysis;
+    const sourced = [];
+    // Sourced files, and helper scripts it runs by absolute path
+    // (/usr/share/postgresql-common/pg_updateaptconfig): their text is part of what the step does.
+    const helpers = (analysis?.commands ?? []).map((c) => c.name).filter((n): n is string => n !== null && n.startsWith('/') && readText(image, n)?.startsWith('#!') === true);
+    for (const path of [...new Set([...(analysis?.sourced ?? []), ...helpers])]) {
+      const s = found && (await readSourced(path, found[0]));
+      if (s) sourced.push(s);
+    }
+    out.push({ id: step.id, package: step.package, phase: step.phase, reason: step.reason, script: step.script, ...(analysis ? { analysis } : {}), ...(sourced.length > 0 ? { sourced } : {}) });
+  }
+  return out;
 }
 
 export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
@@ -145,7 +167,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       reason: w.reason,
       packages: [...new Set(w.actions.flatMap((a) => askers.get(a) ?? []))].sort(),
     }));
-    const explanations = explainDifferences(comparison.differences, deferredScripts(plan, assessments), deferredActions, readImageFacts(image));
+    const explanations = explainDifferences(comparison.differences, await deferredScripts(plan, assessments, image), deferredActions, readImageFacts(image));
     const explained: ExplainedDifference[] = [];
     const unexplained = comparison.differences.filter((d, i) => {
       const by = explanations[i] ?? [];

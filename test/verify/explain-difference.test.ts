@@ -169,3 +169,19 @@ t.test('a2enmod explains the enabled modules, nothing else', async (t) => {
   const got = explainDifferences([missing('/etc/apache2/mods-enabled/alias.load', link('../mods-available/alias.load')), missing('/etc/apache2/sites-enabled/000-default.conf', link('x'))], [s], [], noFacts);
   t.same(got.map((e) => e.length), [1, 0]);
 });
+
+t.test('what a sourced file or a helper script does counts as part of the script', async (t) => {
+  const helperText = '#!/bin/sh\nfor f in $MANS; do update-alternatives --install /usr/share/man/man7/$f $f /usr/share/postgresql/15/man/man7/$f 150; done\n';
+  const s: DeferredScript = {
+    ...(await script('postgresql-15', '#!/bin/sh\n. /usr/share/postgresql-common/maintscripts-functions\nconfigure_version 15 "$2"\n')),
+    sourced: [{ path: '/usr/share/postgresql-common/maintscripts-functions', script: helperText, analysis: await analyse(shellScriptlet(helperText)) }],
+  };
+  const diffs = [
+    missing('/etc/alternatives/ABORT.7.gz', link('/usr/share/postgresql/15/man/man7/ABORT.7.gz')),
+    missing('/usr/share/man/man7/ABORT.7.gz', link('/etc/alternatives/ABORT.7.gz')),
+  ];
+  const got = explainDifferences(diffs, [s], [], noFacts);
+  t.same(got.map((e) => e.length), [1, 1], 'the alternative and the link to it');
+  const bare: DeferredScript = { ...s, sourced: [] };
+  t.same(explainDifferences(diffs, [bare], [], noFacts), [[], []], 'without the sourced file nothing names them');
+});
