@@ -19,6 +19,11 @@ export interface Word {
   /** Source text of the word, quotes removed where the word is fully literal. */
   text: string;
   literal: boolean;
+  /**
+   * Source text as written, present when `text` is literal only because variables assigned once
+   * to a literal (`crondir=/var/spool/cron`) were replaced by their values (`${crondir}/crontabs`).
+   */
+  source?: string;
 }
 
 /**

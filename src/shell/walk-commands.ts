@@ -1,4 +1,5 @@
 import type { Command, FunctionDef, Guard, Heredoc, Redirect, Word } from './analysis.js';
+import { constantContext, substituteConstants } from './constant-context.js';
 import { mergeArgEquals, recogniseTest, type RecognisedTest } from './guard-test.js';
 import { positionalContext, resetsPositionals, resolvePositional } from './positional-context.js';
 import type { ShRedirect, ShScript, ShStmt, ShWord } from './sh-ast.js';
@@ -23,6 +24,8 @@ interface Context {
   scope: Scope;
   guards: Guard[];
   inFunction?: string;
+  /** Index of the top-level statement being walked (in `script.stmts`). */
+  top: number;
   substitution: boolean;
   piped: boolean;
   background: boolean;
@@ -30,14 +33,16 @@ interface Context {
 
 type ConditionKind = 'if' | 'while' | 'and' | 'or';
 
-function toWord(w: ShWord): Word {
-  const value = literalValue(w);
-  return value === null ? { text: w.raw, literal: false } : { text: value, literal: true };
+/** `w` as read (its constants substituted) becomes `read`; `w` itself keeps the source text. */
+function toWord(w: ShWord, read: ShWord = w): Word {
+  const value = literalValue(read);
+  if (value === null) return { text: w.raw, literal: false };
+  return read === w ? { text: value, literal: true } : { text: value, literal: true, source: w.raw };
 }
 
-function toRedirect(r: ShRedirect): Redirect {
+function toRedirect(r: ShRedirect, read: Resolve): Redirect {
   const op = `${r.fd ?? ''}${r.op}`;
-  return { op, target: r.target ? toWord(r.target) : { text: '', literal: true } };
+  return { op, target: r.target ? toWord(r.target, read(r.target)) : { text: '', literal: true } };
 }
 
 /** The statement whose exit status decides a condition list: the last one. */
@@ -143,7 +148,12 @@ function inlineCallSiteGuards(commands: Command[], defined: Set<string>): void {
 /** Walk a parsed script into commands with their guards, function definitions, heredocs and sourced files. */
 export function walkCommands(script: ShScript, entry?: string): WalkResult {
   const positional = positionalContext(script, entry);
-  const resolverFor = (scope: Scope): Resolve => (w) => resolvePositional(w, positional, scope.scriptArgs);
+  const constants = constantContext(script, entry);
+  const constantsFor = (ctx: Context): Resolve => (w) => substituteConstants(w, constants, { top: ctx.top, inFunction: ctx.inFunction });
+  const resolverFor = (ctx: Context): Resolve => {
+    const read = constantsFor(ctx);
+    return (w) => resolvePositional(read(w), positional, ctx.scope.scriptArgs);
+  };
   const commands: Command[] = [];
   const functions: { name: string; line: number }[] = [];
   const heredocs: Heredoc[] = [];
@@ -160,7 +170,7 @@ export function walkCommands(script: ShScript, entry?: string): WalkResult {
   const walkStmt = (stmt: ShStmt, outer: Context): void => {
     const ctx: Context = stmt.background ? { ...outer, background: true } : outer;
     const node = stmt.node;
-    const resolve = resolverFor(ctx.scope);
+    const resolve = resolverFor(ctx);
     for (const r of stmt.redirects) if (r.target) walkSubs(r.target.subs, ctx);
     const simpleName =
       node.type === 'simple' && node.words[0] ? literalValue(node.words[0]) : node.type === 'decl' ? node.variant : null;
@@ -172,8 +182,10 @@ export function walkCommands(script: ShScript, entry?: string): WalkResult {
         for (const a of node.assigns) walkSubs(a.subs, ctx);
         for (const w of node.words) walkSubs(w.subs, ctx);
         const [first, ...rest] = node.words;
+        // `>file` alone still opens (creates, truncates) the file: keep it as a command with no name.
+        if (!first && stmt.redirects.length > 0) emit(null, [], stmt, ctx);
         if (!first) return;
-        emit(literalValue(first), rest, stmt, ctx);
+        emit(literalValue(constantsFor(ctx)(first)), rest, stmt, ctx);
         if (resetsPositionals(stmt)) ctx.scope.scriptArgs = false;
         if ((simpleName === '.' || simpleName === 'source') && rest[0]) {
           const path = literalValue(rest[0]);
@@ -248,7 +260,7 @@ export function walkCommands(script: ShScript, entry?: string): WalkResult {
         functions.push({ name: node.name, line: stmt.line });
         const g: Guard = { kind: 'function', name: node.name, negated: false, text: `${node.name}()` };
         const scope = { scriptArgs: positional.scriptArgFunctions.has(node.name) };
-        walkStmt(node.body, { scope, guards: [...ctx.guards, g], inFunction: node.name, substitution: false, piped: false, background: false });
+        walkStmt(node.body, { scope, guards: [...ctx.guards, g], inFunction: node.name, top: ctx.top, substitution: false, piped: false, background: false });
         return;
       }
       case 'other':
@@ -258,12 +270,13 @@ export function walkCommands(script: ShScript, entry?: string): WalkResult {
   };
 
   const emit = (name: string | null, args: ShWord[], stmt: ShStmt, ctx: Context): void => {
+    const read = constantsFor(ctx);
     const cmd: Command = {
       name,
-      args: args.map(toWord),
+      args: args.map((w) => toWord(w, read(w))),
       line: stmt.line,
       guards: ctx.guards,
-      redirects: stmt.redirects.map(toRedirect),
+      redirects: stmt.redirects.map((r) => toRedirect(r, read)),
       segment: -1,
     };
     if (ctx.inFunction !== undefined) cmd.inFunction = ctx.inFunction;
@@ -273,7 +286,8 @@ export function walkCommands(script: ShScript, entry?: string): WalkResult {
     commands.push(cmd);
   };
 
-  walkList(script.stmts, { scope: { scriptArgs: true }, guards: [], substitution: false, piped: false, background: false });
+  const topScope: Scope = { scriptArgs: true };
+  script.stmts.forEach((s, top) => walkStmt(s, { scope: topScope, top, guards: [], substitution: false, piped: false, background: false }));
 
   const defined = new Set(functions.map((f) => f.name));
   inlineCallSiteGuards(commands, defined);
