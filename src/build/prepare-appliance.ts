@@ -343,7 +343,8 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   for (const e of staged.filter(overwritten)) {
     warnings.push(`/${e.path} is shipped by a package: supermin copies the host's file (with the host's owner and mode) instead of the build's change`);
   }
-  if (!/^root:[^:]*:0:/m.test(view.readFile('/etc/passwd')?.toString('utf8') ?? '')) {
+  // base-passwd's preinst makes /etc/passwd from its master copy; without either there is no root.
+  if (!/^root:[^:]*:0:/m.test(view.readFile('/etc/passwd')?.toString('utf8') ?? '') && !view.lstat('/usr/share/base-passwd/passwd.master')) {
     warnings.push('the image has no root account in /etc/passwd: add base-passwd to the package list');
   }
   for (const r of applied.removals) warnings.push(`${r} should be removed, which an overlay cannot do; it stays in the image`);
