@@ -3,9 +3,10 @@
  * what it did. Exit 0 when the script succeeded, 1 when it failed or timed out, 2 on usage errors.
  */
 import { readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { cacheHome } from '../build/cache-home.js';
 import { FormatError, IoError, UsageError } from '../errors.js';
 import { readPackageFile } from '../formats/read-package-file.js';
 import type { Package, Scriptlet } from '../formats/types.js';
@@ -45,13 +46,6 @@ export function chooseScriptlet(pkg: Package, wanted: string | undefined): Scrip
     });
   }
   return s;
-}
-
-/** $XDG_CACHE_HOME/scriptlet or ~/.cache/scriptlet, unless --cache-dir names one. */
-function cacheHome(env: NodeJS.ProcessEnv, cwd: string, override?: string): string {
-  if (override) return resolve(cwd, override);
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.cache'), 'scriptlet');
 }
 
 /** The trace options every command that traces shares, from the CLI's environment. */
