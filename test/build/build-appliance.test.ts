@@ -107,10 +107,13 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   // 1: cut the power a few seconds into the slow script.
   const cut = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  // The serial console arrives in arbitrary chunks: a line can be split between two of them.
+  let seen = '';
   const first = await boot({
     signal: cut.signal,
     onOutput: (chunk) => {
-      if (!timer && chunk.includes(`start id=${slowId}`)) timer = setTimeout(() => cut.abort(), 4000);
+      seen += chunk;
+      if (!timer && seen.includes(`start id=${slowId}`)) timer = setTimeout(() => cut.abort(), 4000);
     },
   });
   clearTimeout(timer);
