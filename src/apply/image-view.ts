@@ -85,7 +85,8 @@ export function readText(view: ImageView, path: string): string | undefined {
   return view.readFile(path)?.toString('utf8');
 }
 
-function typeOf(mode: number): NodeType {
+/** The node type of an lstat mode. */
+export function typeOf(mode: number): NodeType {
   switch (mode & 0o170000) {
     case 0o100000:
       return 'file';

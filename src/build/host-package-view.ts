@@ -9,20 +9,8 @@
 import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IoError } from '../errors.js';
-import { type ImageView, type NodeStat, type NodeType, joinPath, resolvePath, splitPath } from '../apply/image-view.js';
+import { type ImageView, type NodeStat, joinPath, resolvePath, splitPath, typeOf } from '../apply/image-view.js';
 
-function typeOf(mode: number): NodeType {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return 'file';
-    case 0o040000:
-      return 'dir';
-    case 0o120000:
-      return 'symlink';
-    default:
-      return 'other';
-  }
-}
 
 function lstatHost(path: string): NodeStat | undefined {
   try {
