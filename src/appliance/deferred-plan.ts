@@ -21,6 +21,11 @@ export interface DeferredStep {
    * interpreter is the program itself (an RPM `-p /sbin/ldconfig` scriptlet).
    */
   script: string;
+  /**
+   * 'latin1' when `script` holds one character per byte of a script that is not valid UTF-8
+   * (Scriptlet.bodyEncoding): the file is then written with those bytes, not re-encoded.
+   */
+  scriptEncoding?: 'latin1';
   /** Arguments after the script, e.g. ['configure', ''] for a fresh Debian postinst. */
   args: string[];
   /** Extra environment, e.g. DPKG_MAINTSCRIPT_PACKAGE. */
@@ -31,8 +36,8 @@ export interface DeferredStep {
 }
 
 export interface ImageFile {
-  /** Written UTF-8 encoded; the plan's checksum is over those bytes. */
-  contents: string;
+  /** Text is written UTF-8 encoded; bytes (a step's script) as they are. */
+  contents: string | Uint8Array;
   mode: number;
 }
 
@@ -59,9 +64,10 @@ export function renderDeferredPlan(steps: readonly DeferredStep[]): Map<string, 
     checkStep(step, seen);
     seen.add(step.id);
     const dir = `${DEFERRED_DIR}/${step.id}`;
-    const sha = step.script === '' ? '-' : sha256(step.script);
+    const script = scriptBytes(step);
+    const sha = script.length === 0 ? '-' : sha256(script);
     rows.push([step.id, step.package, step.phase, String(step.timeoutSeconds), sha].join('\t'));
-    if (step.script !== '') files.set(`${dir}/script`, { contents: step.script, mode: 0o755 });
+    if (script.length > 0) files.set(`${dir}/script`, { contents: script, mode: 0o755 });
     files.set(`${dir}/interpreter`, { contents: lines(step.interpreter), mode: 0o644 });
     files.set(`${dir}/args`, { contents: lines(step.args), mode: 0o644 });
     const env = Object.keys(step.env)
@@ -79,8 +85,22 @@ function lines(values: readonly string[]): string {
   return values.map((v) => `${v}\n`).join('');
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The script file exactly as the package shipped it: a Latin-1 body goes back to its original
+ * bytes, anything else is UTF-8. The agent checks the plan's checksum against these bytes.
+ */
+export function scriptBytes(step: Pick<DeferredStep, 'script' | 'scriptEncoding'>): Buffer {
+  return Buffer.from(step.script, step.scriptEncoding === 'latin1' ? 'latin1' : 'utf8');
+}
+
+/** sha256 of the script file's bytes (what the agent checks), or null when there is no script. */
+export function scriptSha256(step: Pick<DeferredStep, 'script' | 'scriptEncoding'>): string | null {
+  const bytes = scriptBytes(step);
+  return bytes.length === 0 ? null : sha256(bytes);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function checkStep(step: DeferredStep, seen: ReadonlySet<string>): void {
@@ -110,6 +130,8 @@ function checkStep(step: DeferredStep, seen: ReadonlySet<string>): void {
     checkValue(value, `environment value of ${name}`, fail);
   }
   if (step.script.includes('\0')) fail('the script contains a NUL byte');
+  // A latin1 body is one character per byte; anything above U+00FF would be silently truncated.
+  if (step.scriptEncoding === 'latin1' && /[^\u0000-\u00ff]/.test(step.script)) fail('the script is marked latin1 but holds characters above U+00FF');
 }
 
 /** The agent reads values one per line with `read -r`: a newline or NUL cannot round-trip. */

@@ -4,9 +4,8 @@
  * docs/building.md documents every field. Pure: data in, data out, sorted where order is not
  * meaningful.
  */
-import { createHash } from 'node:crypto';
 import type { Action } from '../actions/action.js';
-import type { DeferredStep } from '../appliance/deferred-plan.js';
+import { scriptSha256, type DeferredStep } from '../appliance/deferred-plan.js';
 import type { AppliedAction } from '../apply/apply-actions.js';
 import type { Scriptlet } from '../formats/types.js';
 import type { Plan } from '../plan/plan.js';
@@ -115,7 +114,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       interpreter: s.interpreter,
       args: s.args,
       env: Object.fromEntries(Object.keys(s.env).sort().map((k) => [k, s.env[k] as string])),
-      sha256: s.script === '' ? null : createHash('sha256').update(s.script, 'utf8').digest('hex'),
+      sha256: scriptSha256(s),
       timeoutSeconds: s.timeoutSeconds,
       reason: s.reason,
     })),

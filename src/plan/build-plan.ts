@@ -118,6 +118,7 @@ export function buildPlan(packages: readonly Package[], verdicts: ReadonlyMap<Sc
       phase: s.phase,
       interpreter: inv.interpreter,
       script: inv.script,
+      ...(inv.scriptEncoding ? { scriptEncoding: inv.scriptEncoding } : {}),
       args: inv.args,
       env: inv.env,
       timeoutSeconds,

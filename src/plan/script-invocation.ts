@@ -26,6 +26,8 @@ export interface Invocation {
   interpreter: string[];
   /** The script text; empty when the interpreter is the program itself. */
   script: string;
+  /** Carried from Scriptlet.bodyEncoding so the deferred copy gets the package's own bytes. */
+  scriptEncoding?: 'latin1';
   args: string[];
   env: Record<string, string>;
 }
@@ -50,6 +52,11 @@ export const ARCH_CALL = '. "$0"; "$@"';
 export const SYSUSERS_PROGRAM = '/usr/bin/systemd-sysusers';
 
 export function freshInstallInvocation(pkg: Package, s: Scriptlet, ctx: InvocationContext = {}): Invocation {
+  const inv = formatInvocation(pkg, s, ctx);
+  return s.bodyEncoding === 'latin1' && inv.script !== '' ? { ...inv, scriptEncoding: 'latin1' } : inv;
+}
+
+function formatInvocation(pkg: Package, s: Scriptlet, ctx: InvocationContext): Invocation {
   switch (s.format) {
     case 'deb':
       return debInvocation(pkg, s, ctx);

@@ -3,7 +3,7 @@
  * a fixed order, so the text depends only on the plan's data. Actions, which each translator
  * shapes, get `kind` first and their other keys sorted. 2-space indent, trailing newline.
  */
-import { createHash } from 'node:crypto';
+import { scriptSha256 } from '../appliance/deferred-plan.js';
 import type { Action } from '../actions/action.js';
 import type { Plan } from '../plan/plan.js';
 import type { Provenance } from '../plan/provenance.js';
@@ -61,7 +61,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
       reason: d.reason,
       rule: { id: d.rule.id, policy: d.rule.policy, file: d.rule.file },
       triggers: d.triggers ? [...d.triggers] : [],
-      sha256: d.script === '' ? null : createHash('sha256').update(d.script, 'utf8').digest('hex'),
+      sha256: scriptSha256(d),
       script: d.script,
     })),
     triggers: plan.triggers.map((t) => ({ package: t.package, names: [...t.names], activatedBy: [...t.activatedBy], resolution: t.resolution })),

@@ -52,7 +52,7 @@ t.test('renders the plan and one directory per step', async (t) => {
     contents: `${PLAN_HEADER}\n# id\tpackage\tphase\ttimeout\tsha256\n0001-openssh-server.postinst\topenssh-server\tpostinst\t300\t${sha(base.script)}\n0002-glibc.post\tglibc\tpost\t60\t-\n`,
     mode: 0o644,
   });
-  t.strictSame(files.get(`${d}/0001-openssh-server.postinst/script`), { contents: base.script, mode: 0o755 });
+  t.strictSame(files.get(`${d}/0001-openssh-server.postinst/script`), { contents: Buffer.from(base.script, 'utf8'), mode: 0o755 });
   t.equal(files.get(`${d}/0001-openssh-server.postinst/args`)?.contents, 'configure\n\n', "'' is an empty line");
   t.equal(files.get(`${d}/0001-openssh-server.postinst/interpreter`)?.contents, '/bin/sh\n-e\n');
   t.equal(

@@ -7,8 +7,8 @@ export type DebCompression = 'gzip' | 'xz' | 'zstd' | 'none';
 export interface DebFixture {
   /** The DEBIAN/control text. */
   control: string;
-  /** Other DEBIAN/ files (postinst, triggers, templates, conffiles…); scripts are made executable. */
-  files?: Record<string, string>;
+  /** Other DEBIAN/ files (postinst, triggers, templates, conffiles…); scripts are made executable. Bytes are written as given. */
+  files?: Record<string, string | Uint8Array>;
   /** Files of the package's payload, by path relative to the root. */
   payload?: Record<string, string>;
   compression?: DebCompression;

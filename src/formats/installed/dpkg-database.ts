@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FormatError, IoError } from '../../errors.js';
+import { decodeScriptText } from '../decode-script-text.js';
 import { debPackageFromControl, DEB_SCRIPT_PHASES } from '../deb/deb-package.js';
 import { controlField, parseControlParagraphs } from '../deb/parse-control-fields.js';
 import type { Package } from '../types.js';
@@ -79,8 +80,14 @@ function parseStatusConffiles(value: string | undefined): string[] {
  * Stanzas in state not-installed are left out; every other state is returned with its status, so
  * a caller can tell a half-configured package (whose postinst must still run) from an installed one.
  * Multi-Arch: same packages name their info files `<pkg>:<arch>.<script>`, the others `<pkg>.<script>`.
+ * `latin1Names` lists the info files that were not valid UTF-8 and hold one character per byte.
  */
-export function parseDpkgDatabase(statusText: string, infoFiles: ReadonlyMap<string, string>, admindir: string): InstalledDebPackage[] {
+export function parseDpkgDatabase(
+  statusText: string,
+  infoFiles: ReadonlyMap<string, string>,
+  admindir: string,
+  latin1Names: ReadonlySet<string> = new Set(),
+): InstalledDebPackage[] {
   const statusFile = join(admindir, 'status');
   const result: InstalledDebPackage[] = [];
   for (const paragraph of parseControlParagraphs(statusText, { file: statusFile })) {
@@ -98,17 +105,20 @@ export function parseDpkgDatabase(statusText: string, infoFiles: ReadonlyMap<str
     const prefix = multiArch === 'same' ? `${name}:${arch}` : name;
     const files = new Map<string, string>();
     const fileNames = new Map<string, string>();
+    const latin1Files = new Set<string>();
     for (const suffix of INFO_SUFFIXES) {
       const fileName = `${prefix}.${suffix}`;
       const text = infoFiles.get(fileName);
       if (text === undefined) continue;
       files.set(suffix, text);
       fileNames.set(suffix, fileName);
+      if (latin1Names.has(fileName)) latin1Files.add(suffix);
     }
     const pkg = debPackageFromControl({
       paragraph,
       files,
       conffiles: parseStatusConffiles(controlField(paragraph, 'Conffiles')),
+      latin1Files,
       source: `dpkg:${admindir}`,
       origin: (script) => `info/${fileNames.get(script) ?? `${prefix}.${script}`}`,
       context: { file: statusFile, package: name },
@@ -135,17 +145,23 @@ export async function readDpkgDatabase(admindir: string = DEFAULT_DPKG_ADMINDIR)
   }
   const wanted = names.filter((n) => INFO_SUFFIXES.some((s) => n.endsWith(`.${s}`))).sort();
   const infoFiles = new Map<string, string>();
+  const latin1Names = new Set<string>();
   // Several reads in flight: a thousand small sequential reads are dominated by latency.
   for (let at = 0; at < wanted.length; at += READ_BATCH) {
     const batch = wanted.slice(at, at + READ_BATCH);
     const texts = await Promise.all(
       batch.map((name) =>
-        readFile(join(infoDir, name), 'utf8').catch((cause: unknown) => {
+        readFile(join(infoDir, name)).catch((cause: unknown) => {
           throw new IoError(`cannot read ${name}: ${(cause as Error).message}`, { file: join(infoDir, name) }, { cause });
         }),
       ),
     );
-    batch.forEach((name, i) => infoFiles.set(name, texts[i] ?? ''));
+    // Scripts are kept byte for byte (a deferred copy must match the package); see decodeScriptText.
+    batch.forEach((name, i) => {
+      const decoded = decodeScriptText(texts[i] ?? new Uint8Array());
+      infoFiles.set(name, decoded.text);
+      if (decoded.encoding === 'latin1') latin1Names.add(name);
+    });
   }
-  return parseDpkgDatabase(statusText, infoFiles, admindir);
+  return parseDpkgDatabase(statusText, infoFiles, admindir, latin1Names);
 }

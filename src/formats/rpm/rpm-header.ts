@@ -1,4 +1,5 @@
 import { FormatError } from '../../errors.js';
+import { decodeScriptText, type DecodedText } from '../decode-script-text.js';
 import { rpmTagLabel, RpmType, type RpmTypeCode } from './rpm-tags.js';
 
 /** One index entry whose data parseHeader has already checked to lie inside the store. */
@@ -56,6 +57,20 @@ export class RpmHeader {
     return splitStrings(e.data, e.count);
   }
 
+  /**
+   * Like strings(), for text whose bytes are written back out (scriptlet bodies): each element is
+   * UTF-8 when valid, else one character per byte (latin1), never replaced with U+FFFD. string()
+   * and strings() replace bad UTF-8; they are for names and text that is only read or shown.
+   */
+  scriptTexts(tag: number): DecodedText[] | undefined {
+    const e = this.entries.get(tag);
+    if (!e) return undefined;
+    if (e.type !== RpmType.STRING && e.type !== RpmType.STRING_ARRAY && e.type !== RpmType.I18NSTRING) {
+      throw this.typeError(e, 'a string array');
+    }
+    return splitBytes(e.data, e.type === RpmType.STRING ? 1 : e.count).map(decodeScriptText);
+  }
+
   /** INT8/INT16/INT32 (and CHAR) values; INT64 only while exactly representable. */
   numbers(tag: number): number[] | undefined {
     const e = this.entries.get(tag);
@@ -104,12 +119,16 @@ export class RpmHeader {
 
 /** `count` NUL-terminated strings; parseHeader guarantees that many terminators exist. */
 function splitStrings(data: Uint8Array, count: number): string[] {
-  const out: string[] = [];
+  return splitBytes(data, count).map((b) => utf8.decode(b));
+}
+
+function splitBytes(data: Uint8Array, count: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
   let pos = 0;
   for (let i = 0; i < count; i++) {
     const nul = data.indexOf(0, pos);
     const stop = nul < 0 ? data.length : nul;
-    out.push(utf8.decode(data.subarray(pos, stop)));
+    out.push(data.subarray(pos, stop));
     pos = stop + 1;
   }
   return out;

@@ -33,7 +33,8 @@ const DEFAULT_PROG = ['/bin/sh'];
 export function slotScriptlets(header: RpmHeader, pkg: string): Scriptlet[] {
   const out: Scriptlet[] = [];
   for (const slot of slots) {
-    const body = header.string(RpmTag[slot.body]);
+    const text = header.scriptTexts(RpmTag[slot.body])?.[0];
+    const body = text?.text;
     const prog = header.strings(RpmTag[slot.prog]);
     if (body === undefined && prog === undefined) continue;
     const flags = header.number(RpmTag[slot.flags]);
@@ -43,6 +44,7 @@ export function slotScriptlets(header: RpmHeader, pkg: string): Scriptlet[] {
       phase: slot.phase,
       interpreter: rpmInterpreter(prog && prog.length > 0 ? prog : DEFAULT_PROG, body !== undefined),
       body: body ?? '',
+      ...(text?.encoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
       ...(flags !== undefined ? { flags } : {}),
       origin: `header:${slot.body}`,
     });

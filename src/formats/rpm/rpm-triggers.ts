@@ -72,8 +72,9 @@ export function triggerScriptlets(header: RpmHeader, pkg: string): Scriptlet[] {
 }
 
 function familyScriptlets(header: RpmHeader, pkg: string, family: TriggerFamily): Scriptlet[] {
-  const scripts = header.strings(RpmTag[family.scripts]);
-  if (scripts === undefined) return [];
+  const texts = header.scriptTexts(RpmTag[family.scripts]);
+  if (texts === undefined) return [];
+  const scripts = texts.map((t) => t.text);
   const progs = header.strings(RpmTag[family.prog]) ?? [];
   const scriptFlags = header.numbers(RpmTag[family.scriptFlags]);
   const priorities = family.priorities ? header.numbers(RpmTag[family.priorities]) : undefined;
@@ -141,6 +142,7 @@ function familyScriptlets(header: RpmHeader, pkg: string, family: TriggerFamily)
       phase: group.phase,
       interpreter: rpmInterpreter([progs[i] as string], body !== ''),
       body,
+      ...(texts[i]?.encoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
       ...(flagsValue !== undefined ? { flags: flagsValue } : {}),
       triggers: group.list,
       origin: `header:${family.scripts}[${i}]`,
