@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'E_TOOL_MISSING'
   | 'E_TOOL_FAILED'
   | 'E_BUILD'
-  | 'E_LOCKED';
+  | 'E_LOCKED'
+  /** A booted appliance did not report that its guest agent finished (timeout, no report, crash). */
+  | 'E_BOOT';
 
 export interface ErrorContext {
   /** File the problem is in (package file, policy file, output path). */
@@ -96,6 +98,13 @@ export class PolicyError extends ScriptletError {
 export class ToolError extends ScriptletError {
   constructor(code: 'E_TOOL_MISSING' | 'E_TOOL_FAILED', message: string, context: ErrorContext = {}) {
     super(code, message, context);
+  }
+}
+
+/** Booting an appliance gave no usable answer from its guest agent. */
+export class BootError extends ScriptletError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('E_BOOT', message, context);
   }
 }
 

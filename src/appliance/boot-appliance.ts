@@ -15,6 +15,8 @@ export interface BootApplianceOptions extends Omit<QemuBootOptions, 'accel'> {
   /** Stop qemu as soon as the serial console shows this (for guests that do not power off). */
   until?: RegExp;
   signal?: AbortSignal;
+  /** Environment for qemu (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   onOutput?: (chunk: string) => void;
 }
 
@@ -59,6 +61,7 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
       signal: stop.signal,
       timeoutMs: options.timeoutMs,
       killGraceMs: 2000,
+      ...(options.env ? { env: options.env } : {}),
       maxStdoutBytes: 32 * 1024 * 1024,
       missingHint: 'install qemu (Debian: apt-get install qemu-system-x86)',
       onStdout: (chunk) => {
