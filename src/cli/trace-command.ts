@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { cacheHome } from '../build/cache-home.js';
 import { FormatError, IoError, UsageError } from '../errors.js';
 import { readPackageFile } from '../formats/read-package-file.js';
@@ -13,6 +13,7 @@ import type { Package, Scriptlet } from '../formats/types.js';
 import { renderTraceText } from '../trace/render-trace-text.js';
 import { tracePackageScript, type TracePackageOptions } from '../trace/trace-package.js';
 import type { TraceReport } from '../trace/trace-report.js';
+import type { ScratchChoice } from '../trace/scratch-tree.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
@@ -31,6 +32,7 @@ interface TraceCliOptions {
   maxProcs: number;
   keep?: boolean;
   cacheDir?: string;
+  scratch: ScratchChoice;
 }
 
 const defaultPhase = { deb: 'postinst', rpm: 'post', arch: 'post_install' } as const;
@@ -86,6 +88,7 @@ export async function runTrace(file: string, opts: TraceCliOptions, io: CliIo): 
     forceUserns: Boolean(opts.userns),
     maxProcs: opts.maxProcs,
     keep: Boolean(opts.keep),
+    scratch: opts.scratch,
     onWait: () => io.stderr('scriptlet: waiting for another process making the same base tree\n'),
   });
   io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTraceText(report));
@@ -107,7 +110,7 @@ export const registerTrace: RegisterCommand = (program: Command, io, setExit) =>
     .description(
       'Runs one install script of a package as the package manager would on a fresh install (arguments and ' +
         'environment), inside bubblewrap (user or host-root mode; mount, pid, ipc, uts and network namespaces, no ' +
-        'network), over a scratch copy of a root tree with the package unpacked into it. Reports the commands seen by ' +
+        'network), over an overlay (or a scratch copy) of a root tree with the package unpacked into it. Reports the commands seen by ' +
         'shims (services, systemctl, account and file tools), files created, changed and removed (hash, mode, owner, ' +
         'link target), users and groups added, exit status and output. Exit 1 when the script fails or times out.',
     )
@@ -124,6 +127,11 @@ export const registerTrace: RegisterCommand = (program: Command, io, setExit) =>
     .option('--userns', 'use a user namespace even when running as root (owners other than 0 then cannot be set)')
     .option('--max-procs <n>', 'process limit for the sandbox', positive(1_000_000), 512)
     .option('--keep', 'keep the scratch directory')
+    .addOption(
+      new Option('--scratch <how>', 'writable tree: an overlay of the root (milliseconds), a copy of it (cp -a), or auto (overlay, else copy)')
+        .choices(['auto', 'overlay', 'copy'])
+        .default('auto'),
+    )
     .option('--cache-dir <dir>', 'cache for base trees (default: $XDG_CACHE_HOME/scriptlet)')
     .action(async (file: string, opts: TraceCliOptions) => {
       if (opts.root !== undefined && opts.base !== undefined) throw new UsageError('--root and --base exclude each other');

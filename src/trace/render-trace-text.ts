@@ -36,7 +36,7 @@ export function renderTraceText(r: TraceReport): string {
       : `killed by signal ${r.result.signal ?? '?'}`;
   out.push(`${r.package.name} ${r.package.version} ${r.script.phase}${r.script.entry ? ` (${r.script.entry})` : ''}: ${status} in ${(r.result.durationMs / 1000).toFixed(1)} s`);
   out.push(`  run:     ${r.script.argv.map(quote).join(' ')}`);
-  out.push(`  sandbox: ${r.sandbox.mode}, root ${r.sandbox.root}${r.sandbox.packageUnpacked ? ' + package unpacked' : ''}, ${r.sandbox.tty ? 'pty' : 'pipes'}, pids ${r.sandbox.pidsLimit}${r.sandbox.preseed ? `, preseed ${r.sandbox.preseed}` : ''}`);
+  out.push(`  sandbox: ${r.sandbox.mode}, root ${r.sandbox.root} (${r.sandbox.scratch})${r.sandbox.packageUnpacked ? ' + package unpacked' : ''}, ${r.sandbox.tty ? 'pty' : 'pipes'}, pids ${r.sandbox.pidsLimit}${r.sandbox.preseed ? `, preseed ${r.sandbox.preseed}` : ''}`);
   out.push('');
   out.push(`Commands seen by shims (${r.calls.length})${r.callLogTampered ? ' [log tampered with]' : ''}:`);
   for (const c of r.calls) {

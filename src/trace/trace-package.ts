@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Package, Scriptlet } from '../formats/types.js';
 import { ensureBaseTree } from './base-tree.js';
+import type { ScratchChoice } from './scratch-tree.js';
 import { traceScript, type TraceRoot } from './trace-script.js';
 import type { TraceReport } from './trace-report.js';
 
@@ -27,6 +28,8 @@ export interface TracePackageOptions {
   forceUserns: boolean;
   maxProcs: number;
   keep: boolean;
+  /** Overlay or copy of the root (default auto: an overlay where one can be mounted). */
+  scratch?: ScratchChoice;
   onWait?: () => void;
 }
 
@@ -91,5 +94,6 @@ export async function tracePackageScript(file: string, pkg: Package, s: Scriptle
     maxProcs: opts.maxProcs,
     keep: opts.keep,
     hostPath: opts.hostPath,
+    scratch: opts.scratch ?? 'auto',
   });
 }

@@ -6,6 +6,7 @@
 import type { PackageFormat, Phase } from '../formats/types.js';
 import type { AccountDiff } from './account-diff.js';
 import type { SandboxMode } from './sandbox-argv.js';
+import type { ScratchKind } from './scratch-tree.js';
 import type { ShimCall } from './shim-log.js';
 import type { FileChange } from './tree-diff.js';
 
@@ -21,8 +22,10 @@ export interface TraceReport {
   };
   sandbox: {
     mode: SandboxMode;
-    /** `base <key>` (cached minbase tree) or `root <dir>` (a given tree), copied to a scratch tree. */
+    /** `base <key>` (cached minbase tree) or `dir <dir>` (a given tree). */
     root: string;
+    /** How the script got a writable tree: an overlay over the root, or a copy of it. */
+    scratch: ScratchKind;
     packageUnpacked: boolean;
     tty: boolean;
     timeoutSeconds: number;

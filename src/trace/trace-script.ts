@@ -16,7 +16,7 @@ import { createPidsLimit } from './pids-limit.js';
 import { runSandbox, type SandboxRun } from './run-sandbox.js';
 import { sandboxArgv, type SandboxMode } from './sandbox-argv.js';
 import { HARNESS_DIR, POLICY_RC_D, PRESEED, RUN_DIR, RUNNER, SHIM_DIR, XTRACE_MARK } from './sandbox-layout.js';
-import { addRunFile, makeScratch, readCallLog, type Scratch } from './scratch-tree.js';
+import { addRunFile, makeScratch, readCallLog, type Scratch, type ScratchChoice } from './scratch-tree.js';
 import { parseShimLog } from './shim-log.js';
 import type { TraceReport } from './trace-report.js';
 import { diffTrees } from './tree-diff.js';
@@ -48,6 +48,8 @@ export interface TraceOptions {
   /** Keep the scratch directory (its path goes into the notes). */
   keep: boolean;
   hostPath: string;
+  /** Overlay of the root, or a copy (see scratch-tree.ts). */
+  scratch: ScratchChoice;
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -106,7 +108,10 @@ async function unpackDeb(opts: TraceOptions, s: Scratch, mode: SandboxMode, hadP
   if (mode === 'userns') tarArgs.push('--no-same-owner');
   else tarArgs.push('--numeric-owner');
   const run = await runSandbox({
-    argv: sandboxArgv({ mode, tree: s.tree, shimDir: s.shimDir, logDir: s.logDir, runDir: s.runDir, policyRcD: s.policyRcD, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, command: tarArgs }),
+    argv: [
+      ...s.enter,
+      ...sandboxArgv({ mode, tree: s.innerTree, shimDir: s.shimDir, logDir: s.logDir, runDir: s.runDir, policyRcD: s.policyRcD, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, command: tarArgs }),
+    ],
     timeoutMs: 600_000,
     tty: false,
     maxFileBytes: MAX_FILE_BYTES,
@@ -175,8 +180,10 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
   const mode = sandboxMode(opts.forceUserns);
   const notes: string[] = [];
   const work = mkdtempSync(join(opts.workParent, 'scriptlet-trace-'));
+  let scratch: Scratch | undefined;
   try {
-    const s = await makeScratch(work, opts.root.dir);
+    const s = await makeScratch(work, opts.root.dir, { choice: opts.scratch, unprivileged: process.getuid?.() !== 0, hostPath: opts.hostPath });
+    scratch = s;
     notes.push(...s.warnings);
     const hadPolicyRcD = treeHas(s.tree, POLICY_RC_D);
     let scriptPath: string | undefined;
@@ -238,16 +245,19 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     let run: SandboxRun;
     try {
       run = await runSandbox({
-        argv: sandboxArgv({
-          mode,
-          tree: s.tree,
-          shimDir: s.shimDir,
-          logDir: s.logDir,
-          runDir: s.runDir,
-          policyRcD: s.policyRcD,
-          env,
-          command: ['/bin/sh', RUNNER, ...scriptArgv],
-        }),
+        argv: [
+          ...s.enter,
+          ...sandboxArgv({
+            mode,
+            tree: s.innerTree,
+            shimDir: s.shimDir,
+            logDir: s.logDir,
+            runDir: s.runDir,
+            policyRcD: s.policyRcD,
+            env,
+            command: ['/bin/sh', RUNNER, ...scriptArgv],
+          }),
+        ],
         timeoutMs: opts.timeoutSeconds * 1000,
         tty: opts.tty,
         ...(pids ? { pids } : {}),
@@ -279,7 +289,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     if (opts.xtrace) notes.push('--xtrace shows the top-level shell only; a script that re-executes itself (debconf confmodule) continues untraced');
     if (log.malformedAt !== undefined) notes.push('the call log was written to by something other than the shims: records after the first bad one are ignored');
     if (run.timedOut) notes.push(`the script was killed after ${opts.timeoutSeconds} s`);
-    if (opts.keep) notes.push(`scratch directory kept: ${work}`);
+    if (opts.keep) notes.push(s.kind === 'overlay' ? `scratch directory kept: ${work} (the changes are in overlay/upper)` : `scratch directory kept: ${work}`);
 
     const report: TraceReport = {
       package: { name: opts.pkg.name, version: opts.pkg.version, arch: opts.pkg.arch, format: opts.pkg.format, source: opts.packageFile },
@@ -287,6 +297,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
       sandbox: {
         mode,
         root: opts.root.label,
+        scratch: s.kind,
         packageUnpacked: unpacked,
         tty: opts.tty,
         timeoutSeconds: opts.timeoutSeconds,
@@ -305,6 +316,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     };
     return report;
   } finally {
+    await scratch?.release();
     if (!opts.keep) await removeWork(work);
   }
 }

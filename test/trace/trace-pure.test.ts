@@ -2,6 +2,7 @@ import t from 'tap';
 import { diffAccounts } from '../../src/trace/account-diff.js';
 import { fileList, infoName, registerUnpacked } from '../../src/trace/dpkg-registration.js';
 import { sandboxArgv } from '../../src/trace/sandbox-argv.js';
+import { enterArgv, holderArgv, overlayMountOptions, overlayPathProblem } from '../../src/trace/overlay-tree.js';
 import { parseShimLog } from '../../src/trace/shim-log.js';
 import { shimScripts, SHIMS } from '../../src/trace/shim-scripts.js';
 import { diffTrees } from '../../src/trace/tree-diff.js';
@@ -133,4 +134,22 @@ t.test('sandbox argv: no host path but the tree and the harness; modes', async (
     t.same(binds.sort(), ['/w/bin', '/w/log', '/w/policy-rc.d', '/w/run', '/w/tree']);
     t.same(argv.slice(argv.indexOf('--') + 1), spec.command);
   }
+});
+
+t.test('overlay holder: mount options, namespace argv, paths overlayfs cannot hold', async (t) => {
+  t.equal(overlayMountOptions('/l', '/u', '/w', false), 'lowerdir=/l,upperdir=/u,workdir=/w');
+  t.equal(overlayMountOptions('/l', '/u', '/w', true), 'userxattr,lowerdir=/l,upperdir=/u,workdir=/w');
+  t.same(holderArgv('/l', '/u', '/w', '/m', false).slice(0, 5), ['unshare', '--mount', '--propagation', 'private', 'sh']);
+  t.same(holderArgv('/l', '/u', '/w', '/m', true).slice(0, 3), ['unshare', '--map-root-user', '--mount']);
+  t.same(holderArgv('/l', '/u', '/w', '/m', true).slice(-2), ['userxattr,lowerdir=/l,upperdir=/u,workdir=/w', '/m']);
+  t.same(enterArgv(42, false), ['nsenter', '--target=42', '--mount', '--']);
+  t.same(enterArgv(42, true), ['nsenter', '--target=42', '--user', '--preserve-credentials', '--mount', '--']);
+  const cases: [string[], boolean][] = [
+    [['/a/b', '/c'], false],
+    [['/a:b'], true],
+    [['/a,b'], true],
+    [['/a\\b'], true],
+    [['/ok', '/x\ny'], true],
+  ];
+  for (const [paths, bad] of cases) t.equal(overlayPathProblem(paths) !== undefined, bad, paths.join(' '));
 });
