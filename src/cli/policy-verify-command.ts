@@ -1,15 +1,20 @@
 /**
  * `scriptlet policy verify PACKAGES…`: for each install-time script the policy drops or translates,
  * trace it and check that the translated actions cover what it really did. Exit 1 on any mismatch.
+ * Built for corpora too: traces run `--jobs` at a time, each bounded by `--timeout`, and with
+ * `--keep-going` an unreadable package or a failed trace is reported instead of ending the run.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ScriptletError } from '../errors.js';
 import { readPackageFile } from '../formats/read-package-file.js';
-import { isInstallPhase, type PackageFormat } from '../formats/types.js';
+import { isInstallPhase, type Package, type PackageFormat, type Scriptlet } from '../formats/types.js';
 import { classify } from '../policy/classify.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load-policy.js';
 import { policyForFormat } from '../policy/policy-for-format.js';
+import type { Verdict } from '../policy/verdict.js';
 import { analyse } from '../shell/analyse.js';
+import type { ScratchChoice } from '../trace/scratch-tree.js';
 import { tracePackageScript } from '../trace/trace-package.js';
 import { verifyTranslation, type VerifyMismatch } from '../trace/verify-translation.js';
 import { ExitCode } from './exit-code.js';
@@ -22,6 +27,11 @@ export interface VerifyOptions {
   root?: string;
   base?: string;
   timeout: number;
+  jobs: number;
+  keepGoing?: boolean;
+  progress?: boolean;
+  scratch: ScratchChoice;
+  cacheDir?: string;
 }
 
 interface VerifiedScript {
@@ -32,7 +42,37 @@ interface VerifiedScript {
   rule: string;
   exitCode: number | null;
   timedOut: boolean;
+  durationMs: number;
   mismatches: VerifyMismatch[];
+  /** Set when the trace itself could not be made (with --keep-going). */
+  error?: string;
+}
+
+interface Job {
+  file: string;
+  path: string;
+  pkg: Package;
+  script: Scriptlet;
+  verdict: Verdict;
+}
+
+/** Scripts verify leaves alone: not run on a fresh install, or not runnable by themselves. */
+function verifiable(s: Scriptlet): boolean {
+  return isInstallPhase(s.phase) && s.interpreter.kind !== 'deb-triggers' && s.interpreter.kind !== 'lua' && s.phase !== 'config';
+}
+
+/** Runs `work` over `items` with at most `limit` running at once; results keep the input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo): Promise<number> {
@@ -43,50 +83,106 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
     if (!loaded) cache.set(ref, (loaded = loadPolicy(ref, { cwd: io.cwd })));
     return loaded;
   };
-  const results: VerifiedScript[] = [];
+  const jobs: Job[] = [];
+  const unreadable: string[] = [];
+  let packages = 0;
+  let withJobs = 0;
+  const started = Date.now();
   try {
     for (const f of files) {
       const path = resolve(io.cwd, f);
-      const pkg = await readPackageFile(path);
+      let pkg: Package;
+      try {
+        pkg = await readPackageFile(path);
+      } catch (e) {
+        if (!opts.keepGoing || !(e instanceof ScriptletError)) throw e;
+        unreadable.push(`${f}: ${e.toOneLine()}`);
+        continue;
+      }
+      packages++;
+      let mine = 0;
       for (const s of pkg.scriptlets) {
-        if (!isInstallPhase(s.phase) || s.interpreter.kind === 'deb-triggers' || s.phase === 'config') continue;
+        if (!verifiable(s)) continue;
         const { policy, runtime } = policyFor(s.format);
         const verdict = classify(s, await analyse(s), policy, runtime);
         if (verdict.outcome === 'defer') continue;
-        const report = await tracePackageScript(path, pkg, s, {
-          ...traceEnvironment(io, opts),
-          timeoutSeconds: opts.timeout,
-          tty: false,
-          xtrace: false,
-          forceUserns: false,
-          maxProcs: 512,
-          keep: false,
-        });
-        results.push({
-          package: pkg.name,
-          file: f,
-          phase: s.entry ?? s.phase,
-          outcome: verdict.outcome,
-          rule: verdict.rule.id,
-          exitCode: report.result.exitCode,
-          timedOut: report.result.timedOut,
-          mismatches: verifyTranslation(verdict, report),
-        });
+        jobs.push({ file: f, path, pkg, script: s, verdict });
+        mine++;
       }
+      if (mine > 0) withJobs++;
     }
   } finally {
     for (const l of cache.values()) l.runtime.dispose();
   }
-  if (opts.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-  else {
+
+  let done = 0;
+  const results = await mapLimited(jobs, opts.jobs, async (j): Promise<VerifiedScript> => {
+    const base = { package: j.pkg.name, file: j.file, phase: j.script.entry ?? j.script.phase, outcome: j.verdict.outcome, rule: j.verdict.rule.id };
+    let r: VerifiedScript;
+    try {
+      const report = await tracePackageScript(j.path, j.pkg, j.script, {
+        ...traceEnvironment(io, opts),
+        timeoutSeconds: opts.timeout,
+        tty: false,
+        xtrace: false,
+        forceUserns: false,
+        maxProcs: 512,
+        keep: false,
+        scratch: opts.scratch,
+      });
+      r = {
+        ...base,
+        exitCode: report.result.exitCode,
+        timedOut: report.result.timedOut,
+        durationMs: report.result.durationMs,
+        mismatches: verifyTranslation(j.verdict, report),
+      };
+    } catch (e) {
+      if (!opts.keepGoing || !(e instanceof ScriptletError)) throw e;
+      r = { ...base, exitCode: null, timedOut: false, durationMs: 0, mismatches: [], error: e.toOneLine() };
+    }
+    done++;
+    if (opts.progress) {
+      const state = r.error ? 'ERROR' : r.mismatches.length > 0 ? 'FAIL' : 'ok';
+      io.stderr(`[${done}/${jobs.length}] ${state} ${r.package} ${r.phase} (${r.timedOut ? 'timeout' : `exit ${r.exitCode}`}, ${r.mismatches.length} mismatches)\n`);
+    }
+    return r;
+  });
+
+  const failed = results.filter((r) => r.mismatches.length > 0);
+  const summary =
+    `${packages} packages read (${unreadable.length} unreadable), ${withJobs} with dropped or translated install scripts; ` +
+    `${results.length} scripts traced (${results.filter((r) => r.timedOut).length} timed out, ` +
+    `${results.filter((r) => !r.timedOut && r.exitCode !== 0 && !r.error).length} failed, ${results.filter((r) => r.error).length} not traceable); ` +
+    `${failed.length} with mismatches, ${failed.reduce((n, r) => n + r.mismatches.length, 0)} mismatches; ${((Date.now() - started) / 1000).toFixed(0)} s\n`;
+  if (opts.json) {
+    io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+    if (opts.progress || files.length > 1) io.stderr(summary);
+  } else {
     for (const r of results) {
-      const ok = r.mismatches.length === 0;
-      io.stdout(`${ok ? 'ok  ' : 'FAIL'} ${r.package} ${r.phase}: ${r.outcome} by ${r.rule}; traced exit ${r.timedOut ? 'timeout' : r.exitCode}\n`);
+      const ok = r.mismatches.length === 0 && !r.error;
+      io.stdout(`${r.error ? 'ERR ' : ok ? 'ok  ' : 'FAIL'} ${r.package} ${r.phase}: ${r.outcome} by ${r.rule}; traced exit ${r.error ? '-' : r.timedOut ? 'timeout' : r.exitCode}\n`);
+      if (r.error) io.stdout(`     ${r.error}\n`);
       for (const m of r.mismatches) io.stdout(`     ${m.kind} ${m.subject}: ${m.detail} [rule ${m.rule.id} in ${m.rule.file}]\n`);
     }
     if (results.length === 0) io.stdout('no dropped or translated install scripts to verify\n');
+    if (files.length > 1) io.stdout(summary);
   }
-  return results.some((r) => r.mismatches.length > 0) ? ExitCode.gate : ExitCode.ok;
+  for (const u of unreadable) io.stderr(`scriptlet: ${u}\n`);
+  if (unreadable.length > 0 || results.some((r) => r.error)) return ExitCode.error;
+  return failed.length > 0 ? ExitCode.gate : ExitCode.ok;
+}
+
+function jobsValue(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < 1 || n > 86400) throw new InvalidArgumentError('a whole number of seconds from 1 to 86400');
+  return n;
 }
 
 /** Adds `verify` under the `policy` command. */
@@ -96,14 +192,19 @@ export function registerPolicyVerify(policy: Command, io: CliIo, setExit: (code:
     .description(
       'Trace each install script the policy drops or translates (see `scriptlet trace`) and check that the translated actions ' +
         'cover what it did: users, groups, unit and rc links, alternatives, owners and modes, directories, symlinks, files. ' +
-        'Every mismatch names the rule. Exit 1 on any mismatch.',
+        'Every mismatch names the rule. Exit 1 on any mismatch, 2 when a package could not be read or traced.',
     )
     .argument('<packages...>', 'package files')
     .option('--policy <file|name>', 'policy to use (default: by format)')
     .option('--json', 'print the results as JSON')
-    .option('--root <dir>', 'trace over a copy of this root tree (default: the cached minbase with the package\'s dependencies)')
-    .option('--base <packages>', 'comma-separated packages for the cached minbase tree')
-    .option('--timeout <seconds>', 'per-script timeout', (v) => Number(v), 120)
+    .option('--root <dir>', 'trace over this root tree (default: the cached minbase with the package\'s dependencies)')
+    .option('--base <packages>', 'comma-separated packages for one cached minbase tree shared by every package (advised for many packages)')
+    .option('--timeout <seconds>', 'per-script timeout', seconds, 120)
+    .option('-j, --jobs <n>', 'traces run at the same time', jobsValue, 1)
+    .option('--keep-going', 'report unreadable packages and failed traces at the end instead of stopping (exit 2)')
+    .option('--progress', 'one line on stderr per traced script')
+    .option('--cache-dir <dir>', 'cache for base trees (default: $XDG_CACHE_HOME/scriptlet)')
+    .addOption(new Option('--scratch <how>', 'writable tree for each trace (see scriptlet trace)').choices(['auto', 'overlay', 'copy']).default('auto'))
     .action(async (files: string[], opts: VerifyOptions) => {
       setExit(await runVerify(files, opts, io));
     });

@@ -38,8 +38,11 @@ function ownCgroup(): { v1Pids?: string; v2?: string } {
   return out;
 }
 
+/** Traces of one process may run side by side (policy verify --jobs): each needs its own group. */
+let made = 0;
+
 function tryCgroup(parent: string, label: string, max: number): PidsLimit | undefined {
-  const dir = join(parent, `scriptlet-trace-${process.pid}-${Date.now().toString(36)}`);
+  const dir = join(parent, `scriptlet-trace-${process.pid}-${Date.now().toString(36)}-${made++}`);
   try {
     mkdirSync(dir);
   } catch {
