@@ -7,7 +7,10 @@ import t from 'tap';
 import { TARGET_NAMES } from '../../bench/fuzz/fuzz-targets.js';
 import { runFuzzTarget } from '../../bench/fuzz/run-fuzz-target.js';
 
-const SECONDS_PER_TARGET = 1.5;
+// CI budget for mutants, shared by every target (worker start-up and seeds come on top); the long
+// documented run is in docs/fuzzing.md.
+const TOTAL_SECONDS = 22.5;
+const SECONDS_PER_TARGET = TOTAL_SECONDS / TARGET_NAMES.length;
 const SEED = 20251125;
 
 t.test('the oracle catches each planted kind of bug and minimises its input', async (t) => {
@@ -38,7 +41,10 @@ t.test('every reader survives a short fuzz run', async (t) => {
   const only = process.env.FUZZ_TARGETS?.split(',');
   for (const target of TARGET_NAMES.filter((n) => !only || only.includes(n))) {
     t.test(target, async (t) => {
-      const report = await runFuzzTarget({ target, seconds: SECONDS_PER_TARGET, seed: SEED, workdir });
+      // A mutant shell script of 64 KiB can take seconds to parse on a loaded machine, and the
+      // deadline is only checked between inputs; maintainer scripts are rarely over 8 KiB.
+      const report = await runFuzzTarget({ target, seconds: SECONDS_PER_TARGET, seed: SEED, workdir, ...(target === 'shell' ? { maxInputBytes: 8192 } : {}) });
+      t.comment(`${target}: ${report.executions} executions, slowest ${Math.round(report.slowestMs)} ms`);
       t.ok(report.executions > report.seeds, `${report.executions} executions from ${report.seeds} seeds`);
       t.ok(report.accepted > 0, 'some seeds are accepted');
       if (target !== 'shell') t.ok(report.refused > 0, 'some mutants are refused');

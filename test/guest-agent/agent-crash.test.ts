@@ -2,7 +2,7 @@ import t from 'tap';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AgentRoot, alive, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step } from '../helpers/agent-harness.js';
+import { type AgentRoot, alive, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step, writeText } from '../helpers/agent-harness.js';
 
 const { shells, missing } = findShells(t.testdir());
 // The agent must be proven on both shells: a missing one is a failed check, not a skipped one.
@@ -122,9 +122,11 @@ for (const shell of shells) {
     t.equal(readJournal(r).size, 2);
   });
 
-  t.test(`${shell.name}: a journal write that fails (disk full) stops the run and keeps the journal`, async (t) => {
-    // On its first run the step makes the agent's next journal write hit ENOSPC.
-    const sabotage = 'if [ "$(wc -l <"$SCRIPTLET_ROOT/count.a")" -eq 1 ]; then ln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"; fi\n';
+  t.test(`${shell.name}: a journal write that fails (disk full, no reserve left) stops the run and keeps the journal`, async (t) => {
+    // On its first run the step makes the agent's next journal write hit ENOSPC, and takes away
+    // the space the agent set aside for the journal.
+    const sabotage =
+      'if [ "$(wc -l <"$SCRIPTLET_ROOT/count.a")" -eq 1 ]; then rm -f "$SCRIPTLET_ROOT/var/lib/scriptlet/reserve"; ln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"; fi\n';
     const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', sabotage)), step(shell, '0002-b.postinst', counting('b'))]);
     const res = await runAgent(r, shell, []);
     t.equal(res.code, 3);
@@ -137,6 +139,76 @@ for (const shell of shells) {
     t.equal(again.code, 0);
     t.equal(runs(r, 'a'), 2, 'at-least-once: the step whose result was lost ran again');
     t.equal(runs(r, 'b'), 1);
+  });
+
+  t.test(`${shell.name}: a step that fills the disk: its result goes into the reserve, the run stops, nothing is lost`, async (t) => {
+    // The step's output "fills the disk": from then on every new file the agent makes fails.
+    const fill = 'echo "last words before the disk filled"\nln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"\nexit 1\n';
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', fill)), step(shell, '0002-b.postinst', counting('b'))]);
+    const res = await runAgent(r, shell, []);
+    t.equal(res.code, 3, 'the run stops and says so');
+    const console = readText(r.console);
+    t.match(console, /end id=0001-a\.postinst state=failed rc=1/);
+    t.match(console, /error the disk is full: the result of step 0001-a\.postinst was recorded in the space set aside for the journal; stopping/);
+    t.match(readJournal(r).get('0001-a.postinst'), { state: 'failed', rc: '1', attempts: 1 }, 'the failure is recorded');
+    t.notOk(existsSync(join(r.state, 'reserve')), 'the reserve was used');
+    t.equal(runs(r, 'b'), 0, 'no step starts on the full disk');
+    t.match(readText(join(r.state, 'logs/0001-a.postinst.log')), /last words before the disk filled/, 'the step log is kept');
+
+    const again = await runAgent(r, shell, []);
+    t.equal(again.code, 1, 'next run: the failed step is reported, not re-run');
+    t.equal(runs(r, 'a'), 1);
+    t.equal(runs(r, 'b'), 1, 'the pending step runs once there is space');
+    t.ok(existsSync(join(r.state, 'reserve')), 'the reserve is set aside again');
+    t.match(JSON.parse(readText(join(r.state, 'status.json'))), { result: 'failed', failed: 1, ok: 1 });
+  });
+
+  // Journal writes in a run are counted from 1: a started, a result, b started, b result.
+  const faults: { point: string; expect: { a: number; b: number; aJournal: string | undefined; tmp: boolean } }[] = [
+    { point: 'journal-written:1', expect: { a: 1, b: 1, aJournal: undefined, tmp: true } },
+    { point: 'journal-written:2', expect: { a: 2, b: 1, aJournal: 'started', tmp: true } },
+    { point: 'journal-renamed:2', expect: { a: 1, b: 1, aJournal: 'ok', tmp: false } },
+    { point: 'journal-written:3', expect: { a: 1, b: 1, aJournal: 'ok', tmp: true } },
+  ];
+  for (const { point, expect } of faults) {
+    t.test(`${shell.name}: fault injection (test hook) cuts at ${point}; the journal is the old or the new one, never a mix`, async (t) => {
+      const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a')), step(shell, '0002-b.postinst', counting('b'))]);
+      writeText(join(r.root, 'proc/cmdline'), `console=ttyS0 root=/dev/vda scriptlet.fault=${point}\n`);
+      writeText(join(r.root, 'usr/lib/scriptlet/fault-injection'), '');
+      const cut = await runAgent(r, shell, []);
+      t.equal(cut.signal, 'SIGKILL', 'the agent stopped at the fault point');
+      t.equal(readText(join(r.root, 'proc/sysrq-trigger')), 'b\n', 'the machine was told to reset without syncing');
+      t.match(readText(r.console), new RegExp(`fault power cut at ${point.replace(':', ' #')}`));
+      t.equal(existsSync(join(r.state, 'journal.tmp')), expect.tmp, `temp journal ${expect.tmp ? 'left' : 'gone'}`);
+      t.equal(readJournal(r).get('0001-a.postinst')?.state, expect.aJournal, 'the committed journal');
+      t.notOk(readJournal(r).has('0002-b.postinst'), 'b never started');
+
+      // The next boot comes without the fault word (the VM test boots the copy again the same way).
+      writeText(join(r.root, 'proc/cmdline'), 'console=ttyS0 root=/dev/vda\n');
+      const again = await runAgent(r, shell, []);
+      t.equal(again.code, 0);
+      t.equal(runs(r, 'a'), expect.a, expect.a === 1 ? 'a finished once' : 'a ran again: its result was not durable');
+      t.equal(runs(r, 'b'), expect.b);
+      t.notOk(existsSync(join(r.state, 'journal.tmp')));
+    });
+  }
+
+  t.test(`${shell.name}: fault injection is not armed without the image's opt-in file or with a malformed value`, async (t) => {
+    for (const [cmdline, optIn] of [
+      ['scriptlet.fault=journal-written:1', false],
+      ['scriptlet.fault=journal-written:0', true],
+      ['scriptlet.fault=journal-written:x', true],
+      ['scriptlet.fault=status-written:1', true],
+      ['xscriptlet.fault=journal-written:1', true],
+    ] as const) {
+      const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a'))]);
+      writeText(join(r.root, 'proc/cmdline'), `${cmdline}\n`);
+      if (optIn) writeText(join(r.root, 'usr/lib/scriptlet/fault-injection'), '');
+      const res = await runAgent(r, shell, []);
+      t.equal(res.code, 0, `${cmdline}${optIn ? '' : ' without the opt-in file'}: a normal run`);
+      t.notMatch(readText(r.console), /fault/);
+      t.equal(readText(join(r.root, 'proc/sysrq-trigger')), '');
+    }
   });
 
   t.test(`${shell.name}: a log that cannot be written (disk full) does not stop the step`, async (t) => {
