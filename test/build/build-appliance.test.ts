@@ -10,7 +10,9 @@ import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { bootAppliance, type BootResult } from '../../src/appliance/boot-appliance.js';
 import { writeOverlayTar } from '../../src/appliance/overlay-tar.js';
+import { Ajv } from 'ajv';
 import type { Manifest } from '../../src/build/build-manifest.js';
+import { manifestJsonSchemaText } from '../../src/build/manifest-schema.js';
 import { main } from '../../src/cli/main.js';
 import { fetchKernel } from '../../src/supermin/fetch-kernel.js';
 import { installBuildFixtures } from '../helpers/build-test-fixtures.js';
@@ -76,6 +78,8 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   t.same(readdirSync(join(dir, 'prepared/supermin.d')).sort(), ['base.tar.gz', 'packages', 'zz-scriptlet.tar']);
 
   const manifest = JSON.parse(readFileSync(join(dir, 'prepared/manifest.json'), 'utf8')) as Manifest;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(manifestJsonSchemaText()) as object);
+  t.ok(validate(manifest), `manifest.json validates against docs/manifest.schema.json: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   const names = manifest.packages.map((p) => p.name);
   t.ok(names.includes('libssl3') && names.includes('openssh-client'), 'the dependency closure supermin includes is in the manifest');
   t.equal(manifest.packages.find((p) => p.name === 'openssh-server')?.requested, true);
