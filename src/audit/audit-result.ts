@@ -11,6 +11,7 @@ import type { PartRef } from '../policy/verdict.js';
 import { ActionSchema } from '../policy/action-schema.js';
 import { phaseOrder } from './phase-order.js';
 import { riskKinds, RiskSchema, severities, stringEnum } from './risk.js';
+import { ScriptTraceSchema } from '../trace/trace-summary.js';
 
 export const auditSchemaVersion = 1;
 
@@ -131,6 +132,7 @@ export const AuditScriptSchema = Type.Object(
     verdict: AuditVerdictSchema,
     actions: Type.Array(ActionSchema),
     risks: Type.Array(RiskSchema),
+    trace: Type.Optional(ScriptTraceSchema),
   },
   strict,
 );

@@ -14,6 +14,7 @@ import { loadPolicy, type LoadedPolicy } from '../policy/load-policy.js';
 import { policyForFormat } from '../policy/policy-for-format.js';
 import type { Verdict } from '../policy/verdict.js';
 import { analyse } from '../shell/analyse.js';
+import { mapLimited } from '../trace/map-limited.js';
 import type { ScratchChoice } from '../trace/scratch-tree.js';
 import { tracePackageScript } from '../trace/trace-package.js';
 import { verifyTranslation, type VerifyMismatch } from '../trace/verify-translation.js';
@@ -59,20 +60,6 @@ interface Job {
 /** Scripts verify leaves alone: not run on a fresh install, or not runnable by themselves. */
 function verifiable(s: Scriptlet): boolean {
   return isInstallPhase(s.phase) && s.interpreter.kind !== 'deb-triggers' && s.interpreter.kind !== 'lua' && s.phase !== 'config';
-}
-
-/** Runs `work` over `items` with at most `limit` running at once; results keep the input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo): Promise<number> {

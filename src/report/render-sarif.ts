@@ -173,6 +173,7 @@ function sarifResult(pkg: AuditPackage, script: AuditScript, options: SarifOptio
   properties.rule = script.verdict.rule.id;
   properties.policy = script.verdict.rule.policy;
   if (spec.severity !== undefined) properties.severity = spec.severity;
+  if (script.trace !== undefined) properties.trace = script.trace;
   const identity = [pkg.name, script.phase, script.entry ?? '', ...spec.fingerprint].join('\0');
   return {
     ruleId: spec.ruleId,

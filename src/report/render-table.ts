@@ -7,6 +7,7 @@
 import { createColors } from 'picocolors';
 import type { AuditPackage, AuditResult, AuditScript } from '../audit/audit-result.js';
 import { compareSeverity, riskKinds, type RiskKind, type Severity } from '../audit/risk.js';
+import { traceLine } from './render-trace-line.js';
 
 export interface TableOptions {
   /** Use ANSI colours. */
@@ -32,6 +33,8 @@ interface Row {
   rule: string;
   reason: string;
   flags: { text: string; severity: Severity | 'error' }[];
+  /** audit --trace: the observed effects, shown on a line of their own. */
+  trace?: string;
 }
 
 export function renderTable(result: AuditResult, options: TableOptions = {}): string {
@@ -99,6 +102,7 @@ export function renderTable(result: AuditResult, options: TableOptions = {}): st
       out.push(first);
       const pad = ' '.repeat(fixed + reasonW + gap.length);
       for (const more of flagLines.slice(1)) out.push(pad + renderFlags(c, more));
+      if (r.trace !== undefined) out.push(indent + gap + c.dim(options.width === undefined ? r.trace : truncate(r.trace, Math.max(20, options.width - indent.length - gap.length))));
     }
   });
   if (result.packages.length > 0) out.push('');
@@ -124,6 +128,7 @@ function rowOf(s: AuditScript): Row {
     rule: s.verdict.rule.id,
     reason: s.verdict.reason.split('\n')[0]!.trim(),
     flags,
+    ...(s.trace ? { trace: traceLine(s.trace) } : {}),
   };
 }
 
