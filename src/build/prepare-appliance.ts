@@ -369,7 +369,8 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     ...staged.filter((e) => !overwritten(e)),
     ...[...deferredFiles].map(([path, f]): OverlayEntry => ({ type: 'file', path, mode: f.mode, content: f.contents })),
     ...templateFiles,
-    { type: 'file', path: 'var/lib/dpkg/status', mode: 0o644, content: applianceDpkgStatus(readFileSync(join(admindir, 'status'), 'utf8'), closure) },
+    // latin1 in and out keeps every byte of the host's stanzas (a Description need not be UTF-8).
+    { type: 'file', path: 'var/lib/dpkg/status', mode: 0o644, content: Buffer.from(applianceDpkgStatus(readFileSync(join(admindir, 'status'), 'latin1'), closure), 'latin1') },
     ...dpkgInfoFiles(readdirSync(join(admindir, 'info')), closure).map(
       (n): OverlayEntry => ({ type: 'file', path: `var/lib/dpkg/info/${n}`, mode: 0o644, content: readFileSync(join(admindir, 'info', n)) }),
     ),

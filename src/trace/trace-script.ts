@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scriptBytes } from '../appliance/deferred-plan.js';
 import { ToolError, UsageError } from '../errors.js';
 import type { Package, Scriptlet } from '../formats/types.js';
 import { freshInstallInvocation } from '../plan/script-invocation.js';
@@ -207,7 +208,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     const dpkgVersion = opts.pkg.format === 'deb' ? dpkgVersionOf(s.tree) : undefined;
     const inv = freshInstallInvocation(opts.pkg, s0, dpkgVersion !== undefined ? { dpkgVersion } : {});
     if (scriptPath === undefined && inv.script !== '') {
-      addRunFile(s, 'script', inv.script, 0o755);
+      addRunFile(s, 'script', scriptBytes(inv), 0o755);
       scriptPath = `${RUN_DIR}/script`;
     }
     if (opts.preseed) addRunFile(s, 'preseed', opts.preseed.text);
