@@ -17,7 +17,13 @@ export type CacheKind =
   | 'python-bytecode'
   | 'man-db'
   | 'ca-certificates'
-  | 'initramfs';
+  | 'initramfs'
+  /** emacsen-common add-on installs (byte-compilation per installed Emacs flavour); args: the add-on package */
+  | 'emacs-add-ons'
+  /** dictd's database list (dictdconfig -w) */
+  | 'dictd'
+  /** dictionaries-common's registries and defaults; args: the tool and its options */
+  | 'dictionaries-common';
 
 export type Action =
   | {

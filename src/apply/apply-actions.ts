@@ -21,7 +21,7 @@ import { applySysusers } from './apply-sysusers.js';
 import { applySysv } from './apply-sysv.js';
 import { applySystemdEnable, applySystemdPreset, findUnit, systemctlEnable } from './apply-systemd.js';
 import { applyTmpfiles } from './apply-tmpfiles.js';
-import { cacheCommands } from './cache-commands.js';
+import { batchCommand } from './cache-commands.js';
 import { exists, type ImageView } from './image-view.js';
 import { StagingTree } from './staging-tree.js';
 
@@ -106,7 +106,7 @@ function applyOne(action: Action, ctx: ApplyContext): ApplyOutcome {
     case 'alternative':
       return applyAlternative(action, ctx);
     case 'cache':
-      return defer(`the ${action.cache} cache is built by the image's own tools; once at first boot`, [...cacheCommands[action.cache]]);
+      return defer(`the ${action.cache} cache is built by the image's own tools; once at first boot`, batchCommand(action.cache, [action]));
     case 'conffile-op':
       // dpkg-maintscript-helper (dpkg 1.21): rm_conffile and mv_conffile act in preinst/postinst
       // only when `[ -n "$2" ]` (an old version is being upgraded); symlink_to_dir and
@@ -155,5 +155,7 @@ export function applyActions(actions: readonly Action[], image: ImageView, optio
     }
   }
   ctx.flushIdentity();
+  // A batch whose command carries what each package asked for is only known once all are in.
+  for (const [kind, work] of caches) work.command = batchCommand(kind, work.actions);
   return { staging, applied, deferred, removals: staging.removals() };
 }

@@ -5,9 +5,11 @@
  * code on the build host as root is what this tool exists to avoid. Doing it once per image
  * instead of once per package is the batching Yocto's intercepts and rpm's file triggers do.
  */
-import type { CacheKind } from '../actions/action.js';
+import type { Action, CacheKind } from '../actions/action.js';
 
-export const cacheCommands: Record<CacheKind, readonly string[]> = {
+type FixedKind = Exclude<CacheKind, 'emacs-add-ons' | 'dictionaries-common'>;
+
+export const cacheCommands: Record<FixedKind, readonly string[]> = {
   ldconfig: ['ldconfig'],
   fontconfig: ['fc-cache', '-s'],
   icons: ['sh', '-c', 'for d in /usr/share/icons/*/; do [ -f "$d/index.theme" ] && gtk-update-icon-cache -q -f "$d"; done; true'],
@@ -21,4 +23,36 @@ export const cacheCommands: Record<CacheKind, readonly string[]> = {
   'man-db': ['mandb', '-q'],
   'ca-certificates': ['update-ca-certificates'],
   initramfs: ['sh', '-c', 'command -v update-initramfs >/dev/null && update-initramfs -u || dracut -f --regenerate-all'],
+  dictd: ['dictdconfig', '-w'],
 };
+
+const emacsPackageInstall = '/usr/lib/emacsen-common/emacs-package-install';
+
+/**
+ * The command of one batch of cache actions. Most caches are rebuilt whole by one fixed command.
+ * Two keep what each package asked for, in the order given (the plan's install order):
+ * - emacsen-common add-ons: `emacs-package-install --postinst PKG` marks PKG installed and
+ *   byte-compiles it for every installed Emacs flavour; dependants must come after what they
+ *   load, so the packages run one after another in install order.
+ * - dictionaries-common: each distinct tool line (update-dictcommon-aspell, update-default-ispell
+ *   --rebuild, …) once, since each regenerates its registry from every installed dictionary.
+ */
+export function batchCommand(kind: CacheKind, actions: readonly Action[]): string[] {
+  const args = actions.flatMap((a) => (a.kind === 'cache' && a.cache === kind && a.args ? [a.args] : []));
+  if (kind === 'emacs-add-ons') {
+    const packages = [...new Set(args.map((a) => a[0]!).filter((p) => p !== undefined))];
+    return [
+      'sh',
+      '-c',
+      `[ -x ${emacsPackageInstall} ] || exit 0; for p; do ${emacsPackageInstall} --postinst "$p" || exit 1; done`,
+      'sh',
+      ...packages,
+    ];
+  }
+  if (kind === 'dictionaries-common') {
+    const lines = [...new Set(args.map((a) => a.join(' ')))];
+    // Each line is a tool name and literal options checked by the translator (no shell syntax).
+    return ['sh', '-c', 'for c; do $c || exit 1; done', 'sh', ...lines];
+  }
+  return [...cacheCommands[kind]];
+}

@@ -20,6 +20,9 @@ const cacheKinds = [
   'man-db',
   'ca-certificates',
   'initramfs',
+  'emacs-add-ons',
+  'dictd',
+  'dictionaries-common',
 ] as const satisfies readonly CacheKind[];
 
 const Name = Type.String({ minLength: 1 });

@@ -244,6 +244,13 @@ function guardMatch(m: GuardMatch, guards: Guard[]): boolean {
   if (m.commandExists !== undefined) {
     if (!testsOf.some((t) => t.type === 'command-exists' && globMatch(t.command, m.commandExists!))) return false;
   }
+  if (m.commandMissing !== undefined) {
+    // The else side of `if command -v X` or `which X ||`: the command runs only when X is not found.
+    const missing = guards.some(
+      (g) => g.kind !== 'case' && g.kind !== 'function' && g.negated && g.test?.type === 'command-exists' && globMatch(g.test.command, m.commandMissing!),
+    );
+    if (!missing) return false;
+  }
   if (m.pathTest !== undefined && !testsOf.some((t) => t.type === 'path-test' && globMatch(t.path, m.pathTest!))) {
     return false;
   }

@@ -162,6 +162,7 @@ export const GuardMatchSchema = Type.Object(
       Type.Integer({ minimum: 1, maximum: 9, description: 'guarded by a test that this positional parameter is empty' }),
     ),
     commandExists: Type.Optional(Globs),
+    commandMissing: Type.Optional(Globs),
     pathTest: Type.Optional(Globs),
     dpkgRoot: Type.Optional(Type.Boolean({ description: 'guarded (true) or not (false) by a test on $DPKG_ROOT' })),
     versionCompare: Type.Optional(

@@ -147,6 +147,27 @@ t.test('phases, caches, fresh-install no-ops', async (t) => {
   t.strictSame(caches.map((c) => [c.command, c.actions.length]), [[['ldconfig'], 2], [['fc-cache', '-s'], 1]], 'one batch per cache kind');
 });
 
+t.test('batches that keep what each package asked for', async (t) => {
+  const actions: Action[] = [
+    { kind: 'cache', cache: 'emacs-add-ons', args: ['emacsen-common'] },
+    { kind: 'cache', cache: 'dictionaries-common', args: ['update-dictcommon-aspell'] },
+    { kind: 'cache', cache: 'emacs-add-ons', args: ['elpa-dash'] },
+    { kind: 'cache', cache: 'dictionaries-common', args: ['update-default-wordlist', '--rebuild'] },
+    { kind: 'cache', cache: 'emacs-add-ons', args: ['elpa-popup'] },
+    { kind: 'cache', cache: 'dictionaries-common', args: ['update-dictcommon-aspell'] },
+    { kind: 'cache', cache: 'emacs-add-ons', args: ['elpa-dash'] },
+    { kind: 'cache', cache: 'dictd' },
+  ];
+  const result = applyActions(actions, image({}), { family: 'debian', epoch: EPOCH });
+  const byKind = new Map(result.deferred.map((d) => [d.actions[0]?.kind === 'cache' ? d.actions[0].cache : '', d]));
+  const emacs = byKind.get('emacs-add-ons');
+  t.equal(emacs?.actions.length, 4, 'one batch for every add-on');
+  t.strictSame(emacs?.command?.slice(3), ['sh', 'emacsen-common', 'elpa-dash', 'elpa-popup'], 'each add-on once, in the order given');
+  t.match(emacs?.command?.[2], /emacs-package-install --postinst "\$p" \|\| exit 1/);
+  t.strictSame(byKind.get('dictionaries-common')?.command?.slice(3), ['sh', 'update-dictcommon-aspell', 'update-default-wordlist --rebuild'], 'each tool line once');
+  t.strictSame(byKind.get('dictd')?.command, ['dictdconfig', '-w']);
+});
+
 t.test('systemd, sysv and tmpfiles edge cases', async (t) => {
   const units = {
     '/lib/systemd/system/a.service': '[Install]\nWantedBy=multi-user.target\nAlso=b.socket\n',

@@ -293,3 +293,51 @@ export const translateUpdateInitramfs = make({
     return k ? [inv.literal(k.value, '-k version')] : undefined;
   },
 });
+
+/**
+ * emacsen-common's `emacs-package-install --postinst PKG` (dh_installemacsen, dh_elpa): marks PKG
+ * installed and byte-compiles it for each installed Emacs flavour. The image runs these once,
+ * all packages in install order, after the scripts. The old one-argument form (emacsen-common
+ * 1.x fallback) and `--preinst` are not this.
+ */
+export const translateEmacsPackageInstall: Translator = (command, _params, ctx) => {
+  const inv = new Invocation('emacs-package-install', command, ctx, ['emacs-package-install']);
+  const p = inv.parse([{ id: 'postinst', long: ['postinst'], value: 'none' }, { id: 'preinst', long: ['preinst'], value: 'none' }], 'getopt', true);
+  if (p.options.length !== 1 || p.options[0]!.id !== 'postinst') inv.fail('only `--postinst PACKAGE` is translated');
+  if (p.operands.length !== 1) inv.fail('needs exactly one package');
+  const pkg = inv.literal(p.operands[0], 'package');
+  if (!/^[a-z0-9][a-z0-9.+-]+$/.test(pkg)) inv.fail(`${pkg} is not a package name`);
+  return [{ kind: 'cache', cache: 'emacs-add-ons', args: [pkg] }];
+};
+
+/** `dictdconfig -w`: regenerates dictd's database list from every installed dictionary. */
+export const translateDictdconfig = make({
+  translator: 'dictdconfig',
+  programs: ['dictdconfig'],
+  cache: 'dictd',
+  specs: [
+    { id: 'write', short: 'w', long: ['write'], value: 'none' },
+    { id: 'list', short: 'l', long: ['list'], value: 'none' },
+    { id: 'order', short: 'o', long: ['order'], value: 'none' },
+  ],
+  accepted: ['write'],
+  args: (inv, p) => {
+    if (!p.options.some((o) => o.id === 'write')) inv.fail('without -w it only prints');
+    return noOperands(inv, p);
+  },
+});
+
+const dictionaryTools = ['update-dictcommon-aspell', 'update-dictcommon-hunspell', 'update-default-ispell', 'update-default-wordlist', 'update-default-aspell'];
+
+/**
+ * dictionaries-common's registry tools, bare or with `--rebuild` (installdeb-aspell, -hunspell,
+ * -ispell, -wordlist snippets): each regenerates its class's registry and default from every
+ * installed dictionary, so one run per tool at the end gives what the per-package runs give.
+ */
+export const translateDictionariesCommon: Translator = (command, _params, ctx) => {
+  const inv = new Invocation('dictionaries-common', command, ctx, dictionaryTools);
+  const p = inv.parse([{ id: 'rebuild', long: ['rebuild'], value: 'none' }], 'getopt', true);
+  if (p.operands.length > 0) inv.fail('takes no operands here');
+  const rebuild = p.options.some((o) => o.id === 'rebuild');
+  return [{ kind: 'cache', cache: 'dictionaries-common', args: rebuild ? [inv.program, '--rebuild'] : [inv.program] }];
+};

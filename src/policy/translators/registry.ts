@@ -6,6 +6,9 @@ import type { Translator } from '../translator.js';
 import { translateAdduser } from './adduser.js';
 import {
   translateDepmod,
+  translateDictdconfig,
+  translateDictionariesCommon,
+  translateEmacsPackageInstall,
   translateFcCache,
   translateGdkPixbufQueryLoaders,
   translateGioQuerymodules,
@@ -78,6 +81,9 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['mandb', translateMandb],
   ['update-ca-certificates', translateUpdateCaCertificates],
   ['update-initramfs', translateUpdateInitramfs],
+  ['emacs-package-install', translateEmacsPackageInstall],
+  ['dictdconfig', translateDictdconfig],
+  ['dictionaries-common', translateDictionariesCommon],
   ['systemd-tmpfiles', translateSystemdTmpfiles],
   ['systemd-sysusers', translateSystemdSysusers],
   ['sysusers', translateSysusersLine],

@@ -1,6 +1,9 @@
 import t from 'tap';
 import {
   translateDepmod,
+  translateDictdconfig,
+  translateDictionariesCommon,
+  translateEmacsPackageInstall,
   translateFcCache,
   translateGdkPixbufQueryLoaders,
   translateGioQuerymodules,
@@ -17,6 +20,31 @@ import {
 import { translateSystemdSysusers } from '../../../src/policy/translators/systemd-sysusers.js';
 import { translateSystemdTmpfiles } from '../../../src/policy/translators/systemd-tmpfiles.js';
 import { translatorTable as table } from '../../helpers/translator-table.js';
+
+t.test('per-package refreshes batched once per image', async (t) => {
+  table(t, translateEmacsPackageInstall, [
+    // dh_elpa / dh_installemacsen postinst
+    { line: '/usr/lib/emacsen-common/emacs-package-install --postinst elpa-popup', want: [{ kind: 'cache', cache: 'emacs-add-ons', args: ['elpa-popup'] }] },
+    { line: '/usr/lib/emacsen-common/emacs-package-install --preinst emacs-mozc', want: /only `--postinst PACKAGE`/ },
+    // emacsen-common 1.x fallback (one argument)
+    { line: '/usr/lib/emacsen-common/emacs-package-install emacs-mozc', want: /only `--postinst PACKAGE`/ },
+    { line: '/usr/lib/emacsen-common/emacs-package-install --postinst $PKG', want: /not literal/ },
+    { line: '/usr/lib/emacsen-common/emacs-package-install --postinst a b', want: /exactly one package/ },
+  ]);
+  table(t, translateDictdconfig, [
+    { line: 'dictdconfig -w', want: [{ kind: 'cache', cache: 'dictd' }] },
+    { line: 'dictdconfig --write', want: [{ kind: 'cache', cache: 'dictd' }] },
+    { line: 'dictdconfig -l', want: /-l is not translated/ },
+    { line: 'dictdconfig', want: /only prints/ },
+  ]);
+  table(t, translateDictionariesCommon, [
+    // installdeb-aspell: SCRIPT="update-dictcommon-aspell"; $SCRIPT
+    { line: 'update-dictcommon-aspell', want: [{ kind: 'cache', cache: 'dictionaries-common', args: ['update-dictcommon-aspell'] }] },
+    { line: '/usr/sbin/update-default-wordlist --rebuild', want: [{ kind: 'cache', cache: 'dictionaries-common', args: ['update-default-wordlist', '--rebuild'] }] },
+    { line: 'update-default-ispell --rebuild --debug', want: /unknown option/ },
+    { line: 'update-dictcommon-hunspell /tmp', want: /no operands/ },
+  ]);
+});
 
 t.test('cache refreshes', async (t) => {
   table(t, translateLdconfig, [
