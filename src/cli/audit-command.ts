@@ -16,11 +16,12 @@ import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { policyChooser } from './policy-chooser.js';
 import { progressReporter } from './progress.js';
+import { addAuditTraces, checkTraceSandbox, traceCount, type AuditTraceOptions } from './audit-trace.js';
 
 type FailOn = 'defer' | 'risk';
 type ReportFormat = 'table' | 'json' | 'sarif';
 
-interface AuditOptions {
+interface AuditOptions extends AuditTraceOptions {
   installed?: boolean;
   root: string;
   policy?: string;
@@ -50,6 +51,7 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
     });
   }
   const format: ReportFormat = opts.sarif ? 'sarif' : opts.json ? 'json' : (opts.format ?? 'table');
+  if (opts.trace) await checkTraceSandbox(io);
   const progress = progressReporter(io, !opts.quiet);
   const gathered = await gatherPackages({
     paths: paths.map((p) => resolve(io.cwd, p)),
@@ -68,6 +70,10 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
     );
     progress.done();
     const result = buildAuditResult(packages, assessments);
+    if (opts.trace) {
+      await addAuditTraces(result, opts, io, (done, total) => progress('tracing', done, total));
+      progress.done();
+    }
     const text =
       format === 'json'
         ? renderJson(result)
@@ -117,6 +123,11 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
     .option('--install-only', 'report only install-time scripts (what an appliance build must handle)')
     .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
     .option('-q, --quiet', 'no progress on the terminal')
+    .option('--trace', 'also run each install script in the sandbox of `scriptlet trace` and report what it did beside its verdict (needs bubblewrap)')
+    .option('--trace-root <dir>', 'with --trace: run over this root tree (default: a cached minbase with the package\'s dependencies)')
+    .option('--trace-base <packages>', 'with --trace: comma-separated packages of one cached minbase tree shared by every package')
+    .option('--trace-timeout <seconds>', 'with --trace: per-script timeout', traceCount(86400), 60)
+    .option('--trace-jobs <n>', 'with --trace: traces run at the same time', traceCount(64), 1)
     .action(async (paths: string[], opts: AuditOptions) => {
       setExit(await runAudit(paths, opts, io));
     });
