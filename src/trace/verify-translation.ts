@@ -32,7 +32,7 @@ const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
   [/^\/var\/lib\/systemd\/deb-systemd-helper-(enabled|masked)\//, ['systemd-enable', 'systemd-preset']],
   [/^\/var\/lib\/dpkg\/alternatives\/|^\/var\/log\/alternatives\.log$/, ['alternative']],
   [/^\/var\/cache\/debconf\//, ['debconf-register']],
-  [/^\/etc\/ld\.so\.cache$|^\/var\/cache\/(fontconfig|man)\/|\/icon-theme\.cache$|\/gschemas\.compiled$|\/giomodule\.cache$|\/loaders\.cache$|\/__pycache__\/|\.pyc$|^\/etc\/ssl\/certs\/|^\/(usr\/)?lib\/modules\/|^\/boot\/|^\/usr\/share\/mime\//, ['cache']],
+  [/^\/etc\/ld\.so\.cache$|^\/var\/cache\/(fontconfig|man)\/|\/icon-theme\.cache$|\/gschemas\.compiled$|\/giomodule\.cache$|\/loaders\.cache$|\/__pycache__(\/|$)|\.pyc$|^\/etc\/ssl\/certs\/|^\/(usr\/)?lib\/modules\/|^\/boot\/|^\/usr\/share\/mime\//, ['cache']],
 ];
 
 /** Where a file change is nobody's business (debconf's database is written by every confmodule user). */
