@@ -32,11 +32,20 @@ export function buildAuditResult(
   packages: readonly Package[],
   assessments: ReadonlyMap<Scriptlet, ScriptAssessment>,
 ): AuditResult {
-  const auditPackages = [...packages].sort(comparePackages).map((pkg) => auditPackage(pkg, assessments));
-  return { schemaVersion: auditSchemaVersion, packages: auditPackages, totals: totalsOf(auditPackages) };
+  return assembleAuditResult(packages.map((pkg) => auditPackage(pkg, assessments)));
 }
 
-function auditPackage(pkg: Package, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>): AuditPackage {
+/**
+ * The result from packages already reported one by one (as parallel workers return them), in the
+ * order they were given; ties in the sort key keep that order.
+ */
+export function assembleAuditResult(auditPackages: readonly AuditPackage[]): AuditResult {
+  const sorted = [...auditPackages].sort(comparePackages);
+  return { schemaVersion: auditSchemaVersion, packages: sorted, totals: totalsOf(sorted) };
+}
+
+/** One package's report entry; `assessments` must hold every one of its scriptlets. */
+export function auditPackage(pkg: Package, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>): AuditPackage {
   const scripts = pkg.scriptlets
     .map((s, index) => ({ s, index }))
     .sort((a, b) => compareScriptlets(a.s, b.s) || a.index - b.index)
@@ -131,7 +140,9 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function comparePackages(a: Package, b: Package): number {
+type PackageKey = Pick<Package, 'name' | 'version' | 'arch' | 'source'>;
+
+function comparePackages(a: PackageKey, b: PackageKey): number {
   return (
     compareStrings(a.name, b.name) ||
     compareStrings(a.version, b.version) ||

@@ -41,17 +41,22 @@ export async function gatherPackages(opts: GatherOptions): Promise<Gathered> {
     }
     opts.onFile?.(++done, files.length, file);
   }
-  if (opts.installed) {
-    const admindir = join(opts.root, DEFAULT_DPKG_ADMINDIR);
-    if (existsSync(join(admindir, 'status'))) {
-      // Packages removed but for their conffiles have scripts on disk that no install would run.
-      for (const p of await readDpkgDatabase(admindir)) if (isPresent(p.status.state)) packages.push(p.package);
-    }
-    // Debian's rpm package creates an empty database directory; only a real database counts.
-    const rpmDbFiles = ['rpmdb.sqlite', 'Packages.db', 'Packages'];
-    if (dbpathCandidates.some((d) => rpmDbFiles.some((f) => existsSync(join(opts.root, d, f))))) {
-      packages.push(...(await readRpmDatabase({ root: opts.root })));
-    }
-  }
+  if (opts.installed) packages.push(...(await readInstalledPackages(opts.root)));
   return { packages, errors };
+}
+
+/** The packages installed under `root`: dpkg's database, and rpm's when there is a real one. */
+export async function readInstalledPackages(root: string): Promise<Package[]> {
+  const packages: Package[] = [];
+  const admindir = join(root, DEFAULT_DPKG_ADMINDIR);
+  if (existsSync(join(admindir, 'status'))) {
+    // Packages removed but for their conffiles have scripts on disk that no install would run.
+    for (const p of await readDpkgDatabase(admindir)) if (isPresent(p.status.state)) packages.push(p.package);
+  }
+  // Debian's rpm package creates an empty database directory; only a real database counts.
+  const rpmDbFiles = ['rpmdb.sqlite', 'Packages.db', 'Packages'];
+  if (dbpathCandidates.some((d) => rpmDbFiles.some((f) => existsSync(join(root, d, f))))) {
+    packages.push(...(await readRpmDatabase({ root })));
+  }
+  return packages;
 }

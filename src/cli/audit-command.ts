@@ -1,20 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { assessPackages } from '../audit/assess-packages.js';
-import { buildAuditResult } from '../audit/build-audit-result.js';
+import { availableParallelism } from 'node:os';
+import { assembleAuditResult } from '../audit/build-audit-result.js';
 import type { AuditResult } from '../audit/audit-result.js';
-import { gatherPackages } from '../audit/gather-packages.js';
+import { readInstalledPackages } from '../audit/gather-packages.js';
+import { runAuditTasks } from '../audit/run-audit-tasks.js';
 import { IoError, UsageError } from '../errors.js';
-import { isInstallPhase } from '../formats/types.js';
-import type { LoadedPolicy } from '../policy/load-policy.js';
+import { findPackageFiles } from '../formats/find-package-files.js';
 import { renderJson } from '../report/render-json.js';
 import { renderSarif } from '../report/render-sarif.js';
 import { renderTable } from '../report/render-table.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
-import { policyChooser } from './policy-chooser.js';
 import { progressReporter } from './progress.js';
 import { addAuditTraces, checkTraceSandbox, traceCount, type AuditTraceOptions } from './audit-trace.js';
 
@@ -33,6 +32,7 @@ interface AuditOptions extends AuditTraceOptions {
   installOnly?: boolean;
   keepGoing?: boolean;
   quiet?: boolean;
+  jobs?: string;
 }
 
 /** `--fail-on` decides exit 1: CI jobs gate on deferred install-time scripts or on risk flags. */
@@ -52,24 +52,21 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
   }
   const format: ReportFormat = opts.sarif ? 'sarif' : opts.json ? 'json' : (opts.format ?? 'table');
   if (opts.trace) await checkTraceSandbox(io);
+  const jobs = parseJobs(opts.jobs);
   const progress = progressReporter(io, !opts.quiet);
-  const gathered = await gatherPackages({
-    paths: paths.map((p) => resolve(io.cwd, p)),
-    installed: Boolean(opts.installed),
-    root: resolve(io.cwd, opts.root),
-    keepGoing: Boolean(opts.keepGoing),
-    onFile: (done, total) => progress('reading packages', done, total),
-  });
-  const packages = opts.installOnly
-    ? gathered.packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }))
-    : gathered.packages;
-  const policies = new Map<string, LoadedPolicy>();
+  const root = resolve(io.cwd, opts.root);
   try {
-    const assessments = await assessPackages(packages, policyChooser(io, opts.policy, policies), (done, total) =>
-      progress('analysing', done, total),
-    );
+    const files = await findPackageFiles(paths.map((p) => resolve(io.cwd, p)));
+    const run = await runAuditTasks(files, () => (opts.installed ? readInstalledPackages(root) : Promise.resolve([])), {
+      jobs,
+      keepGoing: Boolean(opts.keepGoing),
+      installOnly: Boolean(opts.installOnly),
+      cwd: io.cwd,
+      ...(opts.policy === undefined ? {} : { policy: opts.policy }),
+      onProgress: (done, total) => progress('auditing', done, total),
+    });
     progress.done();
-    const result = buildAuditResult(packages, assessments);
+    const result = assembleAuditResult(run.entries);
     if (opts.trace) {
       await addAuditTraces(result, opts, io, (done, total) => progress('tracing', done, total));
       progress.done();
@@ -89,13 +86,22 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
     } else {
       io.stdout(text);
     }
-    for (const e of gathered.errors) io.stderr(`scriptlet: ${e.toOneLine()}\n`);
-    if (gathered.errors.length > 0) return ExitCode.error;
+    for (const e of run.errors) io.stderr(`scriptlet: ${e.toOneLine()}\n`);
+    if (run.errors.length > 0) return ExitCode.error;
     return gateTripped(result, opts.failOn) ? ExitCode.gate : ExitCode.ok;
   } finally {
     progress.done();
-    for (const loaded of policies.values()) loaded.runtime.dispose();
   }
+}
+
+/** `--jobs`: a positive whole number; by default every CPU the process may use. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--jobs must be a positive whole number, not '${value}'`, { hint: 'scriptlet audit --jobs 2 ./pkgs/' });
+  }
+  return n;
 }
 
 export const registerAudit: RegisterCommand = (program: Command, io, setExit) => {
@@ -122,6 +128,7 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
     )
     .option('--install-only', 'report only install-time scripts (what an appliance build must handle)')
     .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
+    .option('-j, --jobs <n>', 'at most N threads reading and analysing packages (default: the CPUs available; small sets use fewer); the report does not depend on it')
     .option('-q, --quiet', 'no progress on the terminal')
     .option('--trace', 'also run each install script in the sandbox of `scriptlet trace` and report what it did beside its verdict (needs bubblewrap)')
     .option('--trace-root <dir>', 'with --trace: run over this root tree (default: a cached minbase with the package\'s dependencies)')

@@ -1,0 +1,18 @@
+/**
+ * Worker-thread entry for `audit --jobs N`: runs the tasks the main thread sends, one at a time,
+ * and answers each with its result. `null` asks it to free its sandboxes and finish.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { auditTaskRunner, type AuditTask, type AuditTaskOptions } from './audit-task.js';
+
+const port = parentPort;
+if (port === null) throw new Error('audit-worker.js runs only as a worker thread');
+const runner = auditTaskRunner(workerData as AuditTaskOptions);
+port.on('message', (task: AuditTask | null) => {
+  if (task === null) {
+    runner.dispose();
+    port.close();
+    return;
+  }
+  void runner.run(task).then((result) => port.postMessage(result));
+});
