@@ -44,6 +44,8 @@ interface VerifiedScript {
   exitCode: number | null;
   timedOut: boolean;
   durationMs: number;
+  /** The root already had this version installed: actions are not checked against the trace. */
+  preinstalled?: string;
   mismatches: VerifyMismatch[];
   /** Set when the trace itself could not be made (with --keep-going). */
   error?: string;
@@ -122,6 +124,7 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
         exitCode: report.result.exitCode,
         timedOut: report.result.timedOut,
         durationMs: report.result.durationMs,
+        ...(report.sandbox.preinstalled !== undefined ? { preinstalled: report.sandbox.preinstalled } : {}),
         mismatches: verifyTranslation(j.verdict, report),
       };
     } catch (e) {

@@ -26,6 +26,8 @@ export interface TraceReport {
     root: string;
     /** How the script got a writable tree: an overlay over the root, or a copy of it. */
     scratch: ScratchKind;
+    /** The version of the package the root had installed before (a reinstall, not a fresh install). */
+    preinstalled?: string;
     packageUnpacked: boolean;
     tty: boolean;
     timeoutSeconds: number;

@@ -141,12 +141,13 @@ function registerDeb(s: Scratch, unpacked: { paths: string[]; control: string; m
   return unpacked.members.has(phase) ? `/var/lib/dpkg/info/${info}.${phase}` : undefined;
 }
 
-function dpkgVersionOf(tree: string): string | undefined {
+/** The version of `name` the tree's dpkg database has installed, if any. */
+function installedVersionOf(tree: string, name: string): string | undefined {
   const status = readTreeFile(tree, '/var/lib/dpkg/status', 256 * 1024 * 1024)?.toString('utf8');
   if (!status) return undefined;
   for (const stanza of status.split(/\n\n+/)) {
     const f = controlFields(stanza);
-    if (f.get('package') === 'dpkg' && /installed$/.test(f.get('status') ?? '')) return f.get('version');
+    if (f.get('package') === name && /installed$/.test(f.get('status') ?? '')) return f.get('version');
   }
   return undefined;
 }
@@ -189,6 +190,12 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     const hadPolicyRcD = treeHas(s.tree, POLICY_RC_D);
     let scriptPath: string | undefined;
     let unpacked = false;
+    // A package the root already has (apt in a minbase) is reinstalled, not freshly installed:
+    // what its script makes may be there already and then shows as no change.
+    const preinstalled = opts.pkg.format === 'deb' ? installedVersionOf(s.tree, opts.pkg.name) : undefined;
+    if (preinstalled !== undefined) {
+      notes.push(`the root already has ${opts.pkg.name} ${preinstalled} installed: effects its scripts had then are already in the tree and do not show as changes`);
+    }
     const packagePaths = new Set<string>();
     if (opts.pkg.format === 'deb' && s0.phase === 'preinst') {
       // dpkg runs preinst before unpacking: the tree stays as it was.
@@ -205,7 +212,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
     } else {
       notes.push(`${opts.pkg.format} packages are not unpacked into the tree: the script runs over the root as given`);
     }
-    const dpkgVersion = opts.pkg.format === 'deb' ? dpkgVersionOf(s.tree) : undefined;
+    const dpkgVersion = opts.pkg.format === 'deb' ? installedVersionOf(s.tree, 'dpkg') : undefined;
     const inv = freshInstallInvocation(opts.pkg, s0, dpkgVersion !== undefined ? { dpkgVersion } : {});
     if (scriptPath === undefined && inv.script !== '') {
       addRunFile(s, 'script', scriptBytes(inv), 0o755);
@@ -299,6 +306,7 @@ export async function traceScript(opts: TraceOptions): Promise<TraceReport> {
         mode,
         root: opts.root.label,
         scratch: s.kind,
+        ...(preinstalled !== undefined ? { preinstalled } : {}),
         packageUnpacked: unpacked,
         tty: opts.tty,
         timeoutSeconds: opts.timeoutSeconds,
