@@ -4,7 +4,7 @@
  * that is shared between builds and guarded by a lock. Files are named as apt names them, so a
  * cached file is found again without asking APT.
  */
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
 import { lastLines, runTool } from '../process/run-tool.js';
@@ -18,6 +18,9 @@ export interface DebWanted {
 }
 
 /** apt's file name: epoch colons become `%3a`. */
+/** APT's package lists: `apt-get update` rewrites them, which ends every remembered "unavailable". */
+const APT_LISTS = '/var/lib/apt/lists';
+
 export function debFileName(p: DebWanted): string {
   return `${p.name}_${p.version.replace(/:/g, '%3a')}_${p.arch}.deb`;
 }
@@ -44,17 +47,22 @@ async function aptDownload(specs: string[], cwd: string, signal?: AbortSignal): 
 export async function downloadDebs(
   wanted: readonly DebWanted[],
   cacheDir: string,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; aptLists?: string } = {},
 ): Promise<Downloaded> {
   mkdirSync(cacheDir, { recursive: true });
   const cached = (p: DebWanted): boolean => existsSync(join(cacheDir, debFileName(p)));
   const spec = (p: DebWanted): string => `${p.name}:${p.arch}=${p.version}`;
-  const unavailable: string[] = [];
-  if (wanted.some((p) => !cached(p))) {
+  // A version no APT source offers is remembered until the package lists change: asking again
+  // costs one apt-get start per package (several seconds each on a loaded machine), every build.
+  const marker = (p: DebWanted): string => join(cacheDir, `${debFileName(p)}.unavailable`);
+  const listsChanged = statSync(options.aptLists ?? APT_LISTS, { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY;
+  const knownUnavailable = (p: DebWanted): boolean => (statSync(marker(p), { throwIfNoEntry: false })?.mtimeMs ?? Number.NEGATIVE_INFINITY) > listsChanged;
+  const unavailable: string[] = wanted.filter((p) => !cached(p) && knownUnavailable(p)).map((p) => p.name);
+  if (wanted.some((p) => !cached(p) && !knownUnavailable(p))) {
     const lock = await acquireExclusiveLock(join(cacheDir, '.lock'), { signal: options.signal });
     const work = mkdtempSync(join(cacheDir, '.download-'));
     try {
-      const still = wanted.filter((p) => !cached(p));
+      const still = wanted.filter((p) => !cached(p) && !knownUnavailable(p));
       // One apt-get per batch: each start reads the package lists, which takes a second or more.
       // When a batch fails, its packages are fetched one by one to tell which are unavailable.
       const BATCH = 50;
@@ -70,6 +78,7 @@ export async function downloadDebs(
                 });
               }
               unavailable.push(p.name);
+              writeFileSync(marker(p), '');
             }
           }
         }
