@@ -25,6 +25,25 @@ export type CacheKind =
   /** dictionaries-common's registries and defaults; args: the tool and its options */
   | 'dictionaries-common';
 
+/**
+ * A test on a path the action depends on (`[ ! -e /etc/foo ] && touch /etc/foo`): the applier
+ * decides it on the image as built so far, and applies the action only when every one holds.
+ * `test` is the shell test letter (e: exists, f: regular file, d: directory, h: symbolic link),
+ * or `statoverride`: dpkg's statoverride database has an entry for the path
+ * (`dpkg-statoverride --list PATH` succeeds); `holds` false means the script tests the negation.
+ */
+export interface PathCondition {
+  path: string;
+  test: 'e' | 'f' | 'd' | 'h' | 'statoverride';
+  holds: boolean;
+  /**
+   * The script and condition text the test belongs to. A script tests once and then runs the
+   * whole block (`touch F; chown F; chmod F`), so tests of one scope are decided once, before
+   * the first action of the block changes what they look at.
+   */
+  scope: string;
+}
+
 export type Action =
   | {
       kind: 'user';
@@ -52,11 +71,17 @@ export type Action =
       priority: number;
       slaves: { name: string; link: string; path: string }[];
     }
-  | { kind: 'directory'; path: string; mode?: number; owner?: string; group?: string }
-  | { kind: 'path-attr'; path: string; mode?: number; owner?: string; group?: string; statoverride?: boolean }
-  | { kind: 'symlink'; path: string; target: string }
-  | { kind: 'remove'; path: string; recursive: boolean }
-  | { kind: 'tmpfiles'; config: string }
+  | { kind: 'directory'; path: string; mode?: number; owner?: string; group?: string; when?: PathCondition[] }
+  | { kind: 'path-attr'; path: string; mode?: number; owner?: string; group?: string; statoverride?: boolean; when?: PathCondition[] }
+  | { kind: 'symlink'; path: string; target: string; when?: PathCondition[] }
+  | { kind: 'remove'; path: string; recursive: boolean; when?: PathCondition[] }
+  | {
+      kind: 'tmpfiles';
+      config: string;
+      /** inline tmpfiles.d lines (e.g. `touch` as `f PATH`), when not a file; realised at build time or deferred */
+      lines?: string[];
+      when?: PathCondition[];
+    }
   | { kind: 'sysusers'; config: string; /** inline sysusers.d lines, when not a file */ lines?: string[] }
   | { kind: 'cache'; cache: CacheKind; args?: string[] }
   | { kind: 'debconf-register'; template: string; question?: string }

@@ -21,6 +21,7 @@ import { applySysusers } from './apply-sysusers.js';
 import { applySysv } from './apply-sysv.js';
 import { applySystemdEnable, applySystemdPreset, findUnit, systemctlEnable } from './apply-systemd.js';
 import { applyTmpfiles } from './apply-tmpfiles.js';
+import { describeCondition } from './path-conditions.js';
 import { batchCommand } from './cache-commands.js';
 import { exists, type ImageView } from './image-view.js';
 import { StagingTree } from './staging-tree.js';
@@ -67,6 +68,10 @@ const phaseOf: Record<ActionKind, number> = {
 };
 
 function applyOne(action: Action, ctx: ApplyContext): ApplyOutcome {
+  if ('when' in action && action.when !== undefined && action.when.length > 0) {
+    const failing = ctx.conditions.firstFailing(action.when);
+    if (failing) return nothing(`the script's test ${describeCondition(failing)} does not hold on the image, so it does not do this`);
+  }
   switch (action.kind) {
     case 'group':
       return applyGroup(action, ctx);

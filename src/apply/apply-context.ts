@@ -6,10 +6,12 @@ import type { ResolvedOptions } from './apply-options.js';
 import { IdentityState } from './identity-state.js';
 import type { ImageView } from './image-view.js';
 import { LayeredView } from './layered-view.js';
+import { PathConditions } from './path-conditions.js';
 import type { StagingTree } from './staging-tree.js';
 
 export class ApplyContext {
   readonly view: LayeredView;
+  readonly conditions: PathConditions;
   private identityState: IdentityState | undefined;
 
   constructor(
@@ -18,6 +20,7 @@ export class ApplyContext {
     readonly options: ResolvedOptions,
   ) {
     this.view = new LayeredView(image, staging);
+    this.conditions = new PathConditions(this.view);
   }
 
   get identity(): IdentityState {

@@ -63,7 +63,8 @@ export function tmpfilesDirs(family: string): string[] {
 
 export function applyTmpfiles(action: TmpfilesAction, ctx: ApplyContext): ApplyOutcome {
   let text: string | undefined;
-  if (action.config.startsWith('/')) text = ctx.view.readFile(action.config)?.toString('utf8');
+  if (action.lines !== undefined) text = action.lines.join('\n');
+  else if (action.config.startsWith('/')) text = ctx.view.readFile(action.config)?.toString('utf8');
   else {
     for (const dir of tmpfilesDirs(ctx.options.family)) {
       text = ctx.view.readFile(`${dir}/${action.config}`)?.toString('utf8');
@@ -81,6 +82,8 @@ export function applyTmpfiles(action: TmpfilesAction, ctx: ApplyContext): ApplyO
     if (why === undefined) notes.push(`${parsed?.type} ${parsed?.path}`);
     else left.push(`${line} (${why})`);
   }
+  // Inline lines are in no tmpfiles.d file, so nothing would apply them at boot.
+  if (action.lines !== undefined && left.length > 0) return defer(`not realised at build time: ${left.join('; ')}`);
   const hasTmpfiles = exists(ctx.view, '/usr/bin/systemd-tmpfiles') || exists(ctx.view, '/bin/systemd-tmpfiles');
   if (left.length > 0 && !hasTmpfiles) {
     return defer(`no systemd-tmpfiles in the image to apply at boot: ${left.join('; ')}`, ['systemd-tmpfiles', '--create', action.config]);

@@ -30,6 +30,9 @@ const Path = Type.String({ pattern: '^/' });
 const Mode = Type.Integer({ minimum: 0, maximum: 0o7777 });
 const Id = Type.Integer({ minimum: 0, maximum: 0xffffffff });
 const strict = { additionalProperties: false } as const;
+const When = Type.Optional(
+  Type.Array(Type.Object({ path: Path, test: Type.Union([Type.Literal('e'), Type.Literal('f'), Type.Literal('d'), Type.Literal('h'), Type.Literal('statoverride')]), holds: Type.Boolean(), scope: Type.String() }, strict)),
+);
 
 export const ActionSchema = Type.Union([
   Type.Object(
@@ -70,6 +73,7 @@ export const ActionSchema = Type.Union([
       mode: Type.Optional(Mode),
       owner: Type.Optional(Name),
       group: Type.Optional(Name),
+      when: When,
     },
     strict,
   ),
@@ -81,12 +85,13 @@ export const ActionSchema = Type.Union([
       owner: Type.Optional(Name),
       group: Type.Optional(Name),
       statoverride: Type.Optional(Type.Boolean()),
+      when: When,
     },
     strict,
   ),
-  Type.Object({ kind: Type.Literal('symlink'), path: Path, target: Name }, strict),
-  Type.Object({ kind: Type.Literal('remove'), path: Path, recursive: Type.Boolean() }, strict),
-  Type.Object({ kind: Type.Literal('tmpfiles'), config: Name }, strict),
+  Type.Object({ kind: Type.Literal('symlink'), path: Path, target: Name, when: When }, strict),
+  Type.Object({ kind: Type.Literal('remove'), path: Path, recursive: Type.Boolean(), when: When }, strict),
+  Type.Object({ kind: Type.Literal('tmpfiles'), config: Name, lines: Type.Optional(Type.Array(Type.String())), when: When }, strict),
   Type.Object(
     { kind: Type.Literal('sysusers'), config: Name, lines: Type.Optional(Type.Array(Type.String())) },
     strict,

@@ -6,6 +6,7 @@ import { Minimatch } from 'minimatch';
 import { isInstallPhase, type Scriptlet } from '../formats/types.js';
 import type { Analysis, Command, Guard, Segment, Word } from '../shell/analysis.js';
 import type { ArgsMatch, GuardMatch, Match, SegmentMatch } from './policy-schema.js';
+import { dpkgRootPath } from './translators/dpkg-root-path.js';
 
 type OneOrMany<T> = T | T[];
 
@@ -126,6 +127,9 @@ function argsMatch(m: ArgsMatch, args: Word[]): boolean {
   }
   if (m.any !== undefined && !args.some((a) => a.literal && globMatch(a.text, m.any!))) return false;
   if (m.literal !== undefined && args.every((a) => a.literal) !== m.literal) return false;
+  if (m.literalUnderRoot !== undefined && args.every((a) => a.literal || dpkgRootPath(a.text) !== undefined) !== m.literalUnderRoot) {
+    return false;
+  }
   if (m.count?.min !== undefined && args.length < m.count.min) return false;
   if (m.count?.max !== undefined && args.length > m.count.max) return false;
   return true;

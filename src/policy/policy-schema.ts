@@ -124,6 +124,11 @@ export const ArgsMatchSchema = Type.Object(
     literal: Type.Optional(
       Type.Boolean({ description: 'true: every argument is literal (no $var, $(..), globs); false: some is not' }),
     ),
+    literalUnderRoot: Type.Optional(
+      Type.Boolean({
+        description: 'like literal, but a path under $DPKG_ROOT ("$DPKG_ROOT/etc/foo", empty for an install into the image) counts as literal',
+      }),
+    ),
     count: Type.Optional(
       Type.Object(
         { min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 0 })) },

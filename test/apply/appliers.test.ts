@@ -147,6 +147,55 @@ t.test('phases, caches, fresh-install no-ops', async (t) => {
   t.strictSame(caches.map((c) => [c.command, c.actions.length]), [[['ldconfig'], 2], [['fc-cache', '-s'], 1]], 'one batch per cache kind');
 });
 
+t.test('actions under path tests', async (t) => {
+  const scope = 'login postinst: [ ! -e "$DPKG_ROOT/etc/subuid" ]';
+  const missing = { path: '/etc/subuid', test: 'e', holds: false, scope } as const;
+  const present = { path: '/etc/subgid', test: 'e', holds: false, scope: 'login postinst: [ ! -e "$DPKG_ROOT/etc/subgid" ]' } as const;
+  const actions: Action[] = [
+    // login: touch, chown, chmod under one test; the touch must not change the answer for the rest
+    { kind: 'tmpfiles', config: '(touch)', lines: ['f /etc/subuid - - - -'], when: [missing] },
+    { kind: 'path-attr', path: '/etc/subuid', owner: 'root', group: 'root', when: [missing] },
+    { kind: 'path-attr', path: '/etc/subuid', mode: 0o640, when: [missing] },
+    { kind: 'tmpfiles', config: '(touch)', lines: ['f /etc/subgid - - - -'], when: [present] },
+    { kind: 'path-attr', path: '/etc/subgid', mode: 0o600, when: [present] },
+    // openssh-client: only without an admin's statoverride
+    { kind: 'path-attr', path: '/usr/bin/ssh-agent', mode: 0o2755, when: [{ path: '/usr/bin/ssh-agent', test: 'statoverride', holds: false, scope: 'o' }] },
+    { kind: 'path-attr', path: '/usr/bin/locked', mode: 0o755, when: [{ path: '/usr/bin/locked', test: 'statoverride', holds: false, scope: 'o2' }] },
+    // bash: /bin/sh is there (a link to dash), so no link to bash
+    { kind: 'symlink', path: '/bin/sh', target: 'bash', when: [{ path: '/bin/sh', test: 'e', holds: false, scope: 'b' }] },
+    { kind: 'remove', path: '/etc/link', recursive: false, when: [{ path: '/etc/link', test: 'h', holds: true, scope: 'x' }] },
+    { kind: 'remove', path: '/etc/plain', recursive: false, when: [{ path: '/etc/plain', test: 'h', holds: true, scope: 'x2' }] },
+    // a touch outside /etc and /var is not realised at build time, and no tmpfiles.d file would apply it at boot
+    { kind: 'tmpfiles', config: '(touch)', lines: ['f /usr/lib/x/marker - - - -'] },
+  ];
+  const result = applyActions(
+    actions,
+    image({
+      '/etc/subgid': 'root:100000:65536\n',
+      '/usr/bin/ssh-agent': 'ELF',
+      '/usr/bin/locked': 'ELF',
+      '/var/lib/dpkg/statoverride': 'root root 700 /usr/bin/locked\n',
+      '/bin/dash': 'ELF',
+      '/bin/sh': { type: 'symlink', target: 'dash' } as MemoryNode,
+      '/etc/link': { type: 'symlink', target: 'elsewhere' } as MemoryNode,
+      '/etc/plain': 'x',
+    }),
+    { family: 'debian', epoch: EPOCH },
+  );
+  t.strictSame(
+    result.applied.map((a) => a.outcome.kind),
+    ['done', 'done', 'done', 'nothing', 'nothing', 'done', 'nothing', 'nothing', 'done', 'nothing', 'defer'],
+  );
+  t.match(result.staging.get('/etc/subuid'), { type: 'file', mode: 0o640, uid: 0, gid: 0 }, 'created empty, then owner and mode under the same test');
+  t.notOk(result.staging.get('/etc/subgid'), 'an existing file is left alone');
+  t.match(result.applied[3]?.outcome, { reason: /\[ ! -e \/etc\/subgid \] does not hold/ });
+  t.match(result.staging.get('/usr/bin/ssh-agent'), { mode: 0o2755 });
+  t.notOk(result.staging.get('/usr/bin/locked'), 'an override in the statoverride database wins');
+  t.notOk(result.staging.get('/bin/sh'));
+  t.strictSame(result.removals, ['/etc/link']);
+  t.match(result.deferred.at(-1)?.reason, /not realised at build time/);
+});
+
 t.test('batches that keep what each package asked for', async (t) => {
   const actions: Action[] = [
     { kind: 'cache', cache: 'emacs-add-ons', args: ['emacsen-common'] },

@@ -8,6 +8,7 @@ import type { Action } from '../../actions/action.js';
 import type { Word } from '../../shell/analysis.js';
 import type { Translator } from '../translator.js';
 import { absoluteMode, parseModeSpec } from './file-mode.js';
+import { dpkgRootPath } from './dpkg-root-path.js';
 import { Invocation } from './invocation.js';
 
 const longFlags = new Set(['changes', 'silent', 'quiet', 'verbose', 'preserve-root']);
@@ -26,6 +27,10 @@ export const translateChmod: Translator = (command, _params, ctx) => {
   let ended = false;
   for (const word of command.args) {
     if (ended) {
+      operands.push(word);
+      continue;
+    }
+    if (!word.literal && dpkgRootPath(word.text) !== undefined) {
       operands.push(word);
       continue;
     }

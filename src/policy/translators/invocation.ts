@@ -5,6 +5,7 @@
  */
 import type { Command, Word } from '../../shell/analysis.js';
 import type { TranslatorContext } from '../translator.js';
+import { dpkgRootPath } from './dpkg-root-path.js';
 import { parseArgv, type ArgvStyle, type OptionSpec, type ParsedArgs } from './parse-argv.js';
 import { TranslateError } from './translate-error.js';
 
@@ -51,7 +52,8 @@ export class Invocation {
    * because pacman runs them from the root directory; elsewhere a relative path is refused.
    */
   path(word: Word | undefined, what: string): string {
-    const text = this.literal(word, what);
+    const rooted = word !== undefined && !word.literal ? dpkgRootPath(word.text) : undefined;
+    const text = rooted ?? this.literal(word, what);
     let full = text;
     if (!text.startsWith('/')) {
       if (this.ctx.scriptlet.format !== 'arch') this.fail(`${what} ${text} is relative`);

@@ -7,6 +7,7 @@
  */
 import type { Action } from '../../actions/action.js';
 import type { Translator } from '../translator.js';
+import { dpkgRootPath } from './dpkg-root-path.js';
 import { Invocation } from './invocation.js';
 import { hasOption, lastOption, type OptionSpec } from './parse-argv.js';
 
@@ -42,7 +43,8 @@ export const translateLn: Translator = (command, _params, ctx) => {
   const args = inv.parse(specs, 'getopt');
   if (!hasOption(args, 'symbolic')) inv.fail('hard links are not translated');
   for (const o of args.options) if (!allowed.has(o.id)) inv.fail(`${o.spelled} is not translated`);
-  const targets = args.operands.map((w) => inv.literal(w, 'target'));
+  // DPKG_ROOT is empty for an install into the image, so "$DPKG_ROOT/usr/bin/x" is /usr/bin/x.
+  const targets = args.operands.map((w) => (!w.literal ? dpkgRootPath(w.text) : undefined) ?? inv.literal(w, 'target'));
   const dirOpt = lastOption(args, 'target-directory');
   const noTargetDir = hasOption(args, 'no-target-directory');
   if (dirOpt && noTargetDir) inv.fail('-t and -T conflict');

@@ -11,6 +11,8 @@ export interface Ownership {
 }
 
 export function ownerName(inv: Invocation, text: string, what: string): string {
+  // Id 0 is root (user and group) on every Debian, Fedora and Arch system; other numbers need the image's tables.
+  if (text === '0') return 'root';
   if (/^\d+$/.test(text)) inv.fail(`${what} ${text} is a number; its name is not known here`);
   if (text.includes(':')) inv.fail(`${what} ${text} contains a colon`);
   return text;

@@ -13,6 +13,7 @@
  *
  * In every style `--` ends the options and a lone `-` is an operand.
  */
+import { dpkgRootPath } from './dpkg-root-path.js';
 import type { Word } from '../../shell/analysis.js';
 
 export type ArgvStyle = 'getopt' | 'getopt-ordered' | 'perl';
@@ -142,6 +143,11 @@ export function parseArgv(
     }
     if (isDpkgRootOption(word)) continue;
     const text = word.text;
+    // A path under $DPKG_ROOT starts with `/` whatever DPKG_ROOT holds: an operand, never an option.
+    if (!word.literal && dpkgRootPath(text) !== undefined) {
+      operands.push(word);
+      continue;
+    }
     if (!word.literal) {
       // Only the option name needs to be literal: `--gecos="$NAME"`, `-m"$MODE"`.
       const long = /^(--?)([A-Za-z0-9][-A-Za-z0-9_]*)=/.exec(text);

@@ -28,6 +28,7 @@ import { translateDebSystemdHelper } from './deb-systemd-helper.js';
 import { translateDebTrigger } from './deb-trigger.js';
 import { translateDpkgMaintscriptHelper } from './dpkg-maintscript-helper.js';
 import { translateDpkgStatoverride } from './dpkg-statoverride.js';
+import { translateFileOp } from './file-op.js';
 import { translateGpasswd } from './gpasswd.js';
 import { translateGroupadd } from './groupadd.js';
 import { translateInstall } from './install.js';
@@ -39,6 +40,7 @@ import { translateSystemctl } from './systemctl.js';
 import { translateSystemdSysusers } from './systemd-sysusers.js';
 import { translateSystemdTmpfiles } from './systemd-tmpfiles.js';
 import { translateSystemdUpdateHelper } from './systemd-update-helper.js';
+import { translateTouch } from './touch.js';
 import { translateUpdateAlternatives } from './update-alternatives.js';
 import { translateUpdateRcD } from './update-rc-d.js';
 import { translateUseradd } from './useradd.js';
@@ -66,6 +68,8 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['install', translateInstall],
   ['ln', translateLn],
   ['rm', translateRm],
+  ['touch', translateTouch],
+  ['file-op', translateFileOp],
   ['ldconfig', translateLdconfig],
   ['fc-cache', translateFcCache],
   ['update-icon-caches', translateIconCache],

@@ -5,6 +5,7 @@ import { translateInstall } from '../../../src/policy/translators/install.js';
 import { translateLn } from '../../../src/policy/translators/ln.js';
 import { translateMkdir } from '../../../src/policy/translators/mkdir.js';
 import { translateRm } from '../../../src/policy/translators/rm.js';
+import { translateTouch } from '../../../src/policy/translators/touch.js';
 import { translatorTable as table } from '../../helpers/translator-table.js';
 
 t.test('mkdir', async (t) => {
@@ -50,7 +51,10 @@ t.test('chown and chgrp', async (t) => {
     // frr postinst: a variable path
     { line: 'chown frr: "$filename"', want: /not literal/ },
     { line: 'chown root.adm /x', want: /OWNER\.GROUP/ },
-    { line: 'chown 0:0 /x', want: /is a number/ },
+    // id 0 is root everywhere (login's `chown 0:0 "$DPKG_ROOT/var/log/faillog"`); other numbers need the image's tables
+    { line: 'chown 0:0 /x', want: [{ kind: 'path-attr', path: '/x', owner: 'root', group: 'root' }] },
+    { line: 'chown 0:0 "$DPKG_ROOT/var/log/faillog"', want: [{ kind: 'path-attr', path: '/var/log/faillog', owner: 'root', group: 'root' }] },
+    { line: 'chown 104:0 /x', want: /is a number/ },
     { line: 'chown root:root $PROGRAM', want: /not literal/ },
     { line: 'chown --from=root x /y', want: /--from/ },
     { line: 'chown root', want: /no path given/ },
@@ -86,7 +90,8 @@ t.test('install -d', async (t) => {
     // apparmor-using postinsts
     { line: 'install --mode 644 /dev/null "$LOCAL_APP_PROFILE"', want: /not literal/ },
     { line: 'install --mode 644 /dev/null /etc/apparmor.d/local/x', want: /copies files/ },
-    { line: 'install -d -o 0 /x', want: /is a number/ },
+    { line: 'install -d -o 0 /x', want: [{ kind: 'directory', path: '/x', mode: 0o755, owner: 'root' }] },
+    { line: 'install -d -o 100 /x', want: /is a number/ },
     { line: 'install -d -D /x', want: /-D is not translated/ },
   ]);
 });
@@ -128,4 +133,24 @@ t.test('rm -f', async (t) => {
     { line: 'rm -rf /', want: /refuses to remove \// },
     { line: 'rm -rf --no-preserve-root /x', want: /--no-preserve-root/ },
   ]);
+});
+
+t.test('paths under $DPKG_ROOT (empty for an install into the image)', async (t) => {
+  table(t, translateTouch, [
+    { line: 'touch "$DPKG_ROOT/var/log/faillog"', want: [{ kind: 'tmpfiles', config: '(touch)', lines: ['f /var/log/faillog - - - -'] }] },
+    { line: 'touch "$DPKG_ROOT"/etc/security/opasswd', want: [{ kind: 'tmpfiles', config: '(touch)', lines: ['f /etc/security/opasswd - - - -'] }] },
+    { line: 'touch -m /var/log/x', want: [{ kind: 'tmpfiles', config: '(touch)', lines: ['f /var/log/x - - - -'] }] },
+    { line: 'touch -c /var/log/x', want: /-c is not translated/ },
+    { line: 'touch --reference=/a /var/log/x', want: /--reference is not translated/ },
+    // libnss-systemd preinst
+    { line: 'touch "${DPKG_ROOT}/etc/nsswitch.conf.nss.${DPKG_MAINTSCRIPT_PACKAGE}-will-install"', want: /not literal/ },
+  ]);
+  table(t, translateLn, [
+    // coreutils postinst
+    { line: 'ln -s /bin/touch "$DPKG_ROOT/usr/bin/touch"', want: [{ kind: 'symlink', path: '/usr/bin/touch', target: '/bin/touch' }] },
+    { line: 'ln -s /bin/touch "$ROOT/usr/bin/touch"', want: /not literal/ },
+  ]);
+  table(t, translateRm, [{ line: 'rm -f "${DPKG_ROOT}/etc/old"', want: [{ kind: 'remove', path: '/etc/old', recursive: false }] }]);
+  table(t, translateChmod, [{ line: 'chmod 644 "$DPKG_ROOT/etc/subuid"', want: [{ kind: 'path-attr', path: '/etc/subuid', mode: 0o644 }] }]);
+  table(t, translateMkdir, [{ line: 'mkdir -p "$DPKG_ROOT/var/lib/x/../y"', want: /contains \.\./ }]);
 });

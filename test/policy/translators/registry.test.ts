@@ -41,6 +41,8 @@ t.test('every registered name translates its own command', async (t) => {
     'emacs-package-install': '/usr/lib/emacsen-common/emacs-package-install --postinst elpa-x',
     dictdconfig: 'dictdconfig -w',
     'dictionaries-common': 'update-dictcommon-aspell',
+    touch: 'touch /var/log/x',
+    'file-op': 'touch /var/log/x',
     py3compile: 'py3compile -p x',
     pycompile: 'pycompile -p x',
     mandb: 'mandb',
