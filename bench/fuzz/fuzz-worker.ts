@@ -17,6 +17,8 @@ export interface WorkerInit {
 export interface RunRequest {
   id: number;
   bytes: Uint8Array;
+  /** Another target than the one the worker started with (one worker can serve every target). */
+  target?: TargetName;
 }
 
 export interface RunReply {
@@ -26,7 +28,7 @@ export interface RunReply {
 }
 
 const init = JSON.parse(process.argv[2] ?? '{}') as WorkerInit;
-const target = fuzzTarget(init.target);
+const initial = fuzzTarget(init.target);
 const send = process.send?.bind(process);
 if (!send) throw new Error('fuzz-worker runs only as a child process with an IPC channel');
 
@@ -39,6 +41,7 @@ const baseline = used();
 
 process.on('message', async (request: RunRequest) => {
   const started = performance.now();
+  const target = request.target ? fuzzTarget(request.target) : initial;
   let outcome: Outcome;
   try {
     await target.run(request.bytes);

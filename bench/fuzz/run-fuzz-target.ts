@@ -17,6 +17,8 @@ export interface FuzzRunOptions {
   seconds: number;
   /** Stop after this many executions even if time is left (0: no cap). */
   maxExecs?: number;
+  /** Run only the first this many seeds (they run before the clock starts); default all. */
+  maxSeeds?: number;
   /** The run's PRNG seed; the target name is mixed in, so targets differ. */
   seed: number;
   /** Where tool-built seed fixtures go. */
@@ -31,6 +33,11 @@ export interface FuzzRunOptions {
   minimiseAttempts?: number;
   /** The same for a hang, memory or crash bug, where each candidate costs a worker restart (default 10). */
   minimiseKillingAttempts?: number;
+  /**
+   * A worker shared with other runs (its timeout, heap and memory bound apply instead of the
+   * options above); left running at the end. Without it the run starts and stops its own.
+   */
+  executor?: FuzzExecutor;
 }
 
 export interface FoundBug {
@@ -83,17 +90,23 @@ function recompress(wrap: 'gzip' | 'xz' | 'zstd', plain: Uint8Array): Uint8Array
  * minimised and, with `crashDir`, saved as `<target>-<hash>.bin` with a `.txt` beside it.
  */
 export async function runFuzzTarget(options: FuzzRunOptions): Promise<FuzzReport> {
-  const { seeds, dictionary, wrap, inner } = await buildSeeds(options.target, options.workdir);
+  const built = await buildSeeds(options.target, options.workdir);
+  const { dictionary, wrap, inner } = built;
+  const seeds = options.maxSeeds === undefined ? built.seeds : built.seeds.slice(0, Math.max(1, options.maxSeeds));
   const rng = new Prng(seedFrom(`${options.target}:${options.seed}`));
   // Text targets get smaller inputs: a megabyte of shell is not a maintainer script, and parsing it
   // only slows the run down.
   const maxLength = options.maxInputBytes ?? (TEXT_TARGETS.has(options.target) ? 64 * 1024 : 256 * 1024);
-  const executor = new FuzzExecutor({
-    target: options.target,
-    timeoutMs: options.timeoutMs ?? 5000,
-    heapMb: options.heapMb ?? 256,
-    memoryBoundBytes: options.memoryBoundBytes ?? 192 * 1024 * 1024,
-  });
+  const executor =
+    options.executor ??
+    new FuzzExecutor({
+      target: options.target,
+      timeoutMs: options.timeoutMs ?? 5000,
+      heapMb: options.heapMb ?? 256,
+      memoryBoundBytes: options.memoryBoundBytes ?? 192 * 1024 * 1024,
+    });
+  executor.useTarget(options.target);
+  const restartsBefore = executor.restarts;
   const report: FuzzReport = {
     target: options.target,
     seed: options.seed,
@@ -183,8 +196,8 @@ export async function runFuzzTarget(options: FuzzRunOptions): Promise<FuzzReport
       await execute(input, false);
     }
   } finally {
-    report.workerRestarts = executor.restarts;
-    await executor.close();
+    report.workerRestarts = executor.restarts - restartsBefore;
+    if (!options.executor) await executor.close();
   }
   report.distinctOutcomes = seen.size;
   report.corpusSize = corpus.length;
