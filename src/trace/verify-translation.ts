@@ -29,7 +29,9 @@ interface RuledAction {
 const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
   [/^\/etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$|^\/etc\/\.pwd\.lock$|^\/run\/adduser$|^\/var\/mail\//, ['user', 'group', 'group-member', 'sysusers']],
   [/^\/var\/lib\/dpkg\/statoverride(-old)?$/, ['path-attr', 'directory']],
-  [/^\/var\/lib\/systemd\/deb-systemd-helper-(enabled|masked)\//, ['systemd-enable', 'systemd-preset']],
+  [/^\/var\/lib\/systemd\/deb-systemd-(user-)?helper-(enabled|masked)(\/|$)/, ['systemd-enable', 'systemd-preset']],
+  // The directory an enablement link goes into (created by the first link; nfs-ganesha.service.wants).
+  [/^\/etc\/systemd\/(system|user)\/[^/]+\.(wants|requires)$/, ['systemd-enable', 'systemd-preset']],
   [/^\/var\/lib\/dpkg\/alternatives\/|^\/var\/log\/alternatives\.log$/, ['alternative']],
   [/^\/var\/cache\/debconf\//, ['debconf-register']],
   [/^\/etc\/ld\.so\.cache$|^\/var\/cache\/(fontconfig|man)\/|\/icon-theme\.cache$|\/gschemas\.compiled$|\/giomodule\.cache$|\/loaders\.cache$|\/__pycache__(\/|$)|\.pyc$|^\/etc\/ssl\/certs\/|^\/(usr\/)?lib\/modules\/|^\/boot\/|^\/usr\/share\/mime\//, ['cache']],
@@ -37,6 +39,20 @@ const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
 
 /** Where a file change is nobody's business (debconf's database is written by every confmodule user). */
 const IGNORED = /^\/var\/cache\/debconf\/[^/]+\.dat(-old)?$|^\/var\/lib\/ucf\/|^\/tmp\/|^\/var\/tmp\//;
+
+/**
+ * Paths as a merged-/usr tree has them: the trace sees /usr/bin/mt where the script (and so the
+ * action) said /bin/mt, because /bin is a link to usr/bin in the tree.
+ */
+export function usrMerged(path: string): string {
+  return path.replace(/^\/(bin|sbin|lib|lib32|lib64|libx32)(\/|$)/, '/usr/$1$2');
+}
+
+/** An action the policy made conditional (a path test of the script): the trace may rightly skip it. */
+function conditional(a: Action): boolean {
+  const when = (a as { when?: unknown }).when;
+  return Array.isArray(when) && when.length > 0;
+}
 
 function unitOfLink(path: string): string | undefined {
   const m = /^\/etc\/systemd\/(system|user)\/[^/]+\.(wants|requires)\/([^/]+)$/.exec(path);
@@ -97,27 +113,28 @@ export function verifyTranslation(verdict: Verdict, report: TraceReport): Verify
   // The other way: translated actions the trace does not show. Not judged when the root had the
   // package installed already: its links and alternatives are there before the script runs.
   if (report.sandbox.preinstalled !== undefined) return out.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0));
-  const created = new Map(report.files.filter((f) => f.change !== 'removed').map((f) => [f.path, f]));
+  const created = new Map(report.files.filter((f) => f.change !== 'removed').map((f) => [usrMerged(f.path), f]));
   const unrealised = (r: RuledAction, subject: string, detail: string): void => {
     out.push({ kind: 'unrealised-action', subject, detail, rule: r.rule });
   };
   for (const r of actions) {
     const a = r.action;
+    if (conditional(a)) continue;
     if (a.kind === 'systemd-enable' && !a.user) {
       const linked = [...created.values()].some((f) => f.after?.type === 'symlink' && unitOfLink(f.path) === a.unit);
       if (!linked) unrealised(r, `systemd-enable ${a.unit}`, `no .wants/.requires link for ${a.unit} appeared in the trace`);
     } else if (a.kind === 'alternative') {
       if (!created.has(`/etc/alternatives/${a.name}`)) unrealised(r, `alternative ${a.name}`, `/etc/alternatives/${a.name} did not appear in the trace`);
     } else if (a.kind === 'symlink') {
-      const f = created.get(a.path);
+      const f = created.get(usrMerged(a.path));
       if (f?.after?.type !== 'symlink' || f.after.target !== a.target) unrealised(r, `symlink ${a.path}`, `the trace has no link ${a.path} -> ${a.target}`);
     } else if (a.kind === 'path-attr') {
-      const f = created.get(a.path);
+      const f = created.get(usrMerged(a.path));
       if (a.mode !== undefined && f?.after !== undefined && f.after.mode !== a.mode) {
         unrealised(r, `path-attr ${a.path}`, `the trace left mode ${f.after.mode.toString(8)}, the action sets ${a.mode.toString(8)}`);
       }
     } else if (a.kind === 'directory') {
-      const f = created.get(a.path);
+      const f = created.get(usrMerged(a.path));
       if (f?.after !== undefined && a.mode !== undefined && f.after.mode !== a.mode) {
         unrealised(r, `directory ${a.path}`, `the trace made it mode ${f.after.mode.toString(8)}, the action ${a.mode.toString(8)}`);
       }
@@ -137,7 +154,7 @@ function checkFile(
   if (book && book[1].some(has)) return;
   const after = f.after;
   if (f.change === 'removed') {
-    if (!covers(actions, (a) => (a.kind === 'remove' && (a.path === f.path || (a.recursive && f.path.startsWith(`${a.path}/`)))) || a.kind === 'conffile-op')) {
+    if (!covers(actions, (a) => (a.kind === 'remove' && (usrMerged(a.path) === usrMerged(f.path) || (a.recursive && usrMerged(f.path).startsWith(`${usrMerged(a.path)}/`)))) || a.kind === 'conffile-op')) {
       uncovered(`removed ${f.path}`, `the trace removed ${f.path} and no translated action does`);
     }
     return;
@@ -149,14 +166,15 @@ function checkFile(
     const sysv = sysvOfLink(f.path);
     if (sysv !== undefined && covers(actions, (a) => a.kind === 'sysv-enable' && a.script === sysv)) return;
     if (f.path.startsWith('/etc/alternatives/') && covers(actions, (a) => a.kind === 'alternative' && (a.name === f.path.slice(18) || a.slaves.some((s) => s.name === f.path.slice(18))))) return;
-    if (covers(actions, (a) => a.kind === 'alternative' && (a.link === f.path || a.slaves.some((s) => s.link === f.path)))) return;
-    if (covers(actions, (a) => a.kind === 'symlink' && a.path === f.path)) return;
+    const at = usrMerged(f.path);
+    if (covers(actions, (a) => a.kind === 'alternative' && (usrMerged(a.link) === at || a.slaves.some((s) => usrMerged(s.link) === at)))) return;
+    if (covers(actions, (a) => a.kind === 'symlink' && usrMerged(a.path) === at)) return;
     uncovered(`symlink ${f.path}`, `the trace made ${f.path} -> ${after.target ?? '?'} and no translated action does`);
     return;
   }
   const attrOnly = f.change === 'changed' && f.fields!.every((x) => x === 'mode' || x === 'owner');
   if (attrOnly) {
-    if (!covers(actions, (a) => (a.kind === 'path-attr' || a.kind === 'directory') && a.path === f.path)) {
+    if (!covers(actions, (a) => (a.kind === 'path-attr' || a.kind === 'directory') && usrMerged(a.path) === usrMerged(f.path))) {
       uncovered(`attributes ${f.path}`, `the trace changed ${f.fields!.join(' and ')} of ${f.path} and no translated action does`);
     }
     return;

@@ -3,7 +3,8 @@
  * on the host's 127.0.0.1 sees no connection), no write reaches the host (directly, through a
  * symlink to /, through ../..), the host's /etc/shadow is not what the script reads, a fork bomb is
  * bounded, an endless sleep is killed at the timeout with nothing left running, and a script
- * killing its parent only ends itself. Run as root (host-root mode) and as uid 65534 (user
+ * killing its parent only ends itself; links to host files planted for the host side (the account
+ * diff, content hashes) are reported as links and never followed. Run as root (host-root mode) and as uid 65534 (user
  * namespace).
  */
 import t from 'tap';
@@ -123,6 +124,8 @@ t.test('hostile scripts are contained', { skip: usable ? false : 'needs bwrap an
     bomb: deb(dir, 'bomb', '#!/bin/sh\nbomb() { bomb | bomb & }\nbomb\nsleep 60\n'),
     sleeper: deb(dir, 'sleeper', '#!/bin/sh\necho sleeping\nsleep 987652\n'),
     parricide: deb(dir, 'parricide', '#!/bin/sh\nkill $PPID\nkill -9 $PPID\nkill -9 -1\necho still-here\nexit 3\n'),
+    // Links that would reach the host's files if the host side (account diff, hashes) followed them.
+    lure: deb(dir, 'lure', '#!/bin/sh\nfor f in passwd group; do rm -f /etc/$f; ln -s /etc/shadow /etc/$f; done\nln -s /etc/shadow /etc/lure\nrm -rf /etc/security\nln -s / /etc/security\necho lured\n'),
   };
   const hostOnly = hostShadowOnly(rootTree.dir);
   const tmp = join(dir, 'tmp');
@@ -172,6 +175,24 @@ t.test('hostile scripts are contained', { skip: usable ? false : 'needs bwrap an
       t.ok(report.result.durationMs < 15_000, `killed promptly (${report.result.durationMs} ms)`);
       t.match(report.output, /sleeping/);
       t.equal(running('sleep 987652'), 0, 'no sleep left behind');
+    });
+
+    await t.test(`${mode}: links to host files planted for the host side are reported, never followed`, async (t) => {
+      const shadowBefore = readFileSync('/etc/shadow', 'utf8');
+      const { code, report } = await trace(files.lure, []);
+      t.equal(code, 0, report.output);
+      t.match(report.output, /lured/);
+      const text = JSON.stringify(report);
+      for (const line of hostOnly) t.notOk(text.includes(line), "no line of the host's shadow in the report");
+      const byPath = new Map(report.files.map((f) => [f.path, f]));
+      for (const p of ['/etc/passwd', '/etc/group', '/etc/lure']) {
+        t.equal(byPath.get(p)?.after?.type, 'symlink', p);
+        t.equal(byPath.get(p)?.after?.target, '/etc/shadow', p);
+        t.equal(byPath.get(p)?.after?.sha256, undefined, `${p} is not hashed through the link`);
+      }
+      t.equal(byPath.get('/etc/security')?.after?.target, '/');
+      t.notOk(report.files.some((f) => f.path.startsWith('/etc/security/') && f.change !== 'removed'), 'the link to / is not walked (only the old files are gone)');
+      t.equal(readFileSync('/etc/shadow', 'utf8'), shadowBefore, "the host's shadow is unchanged");
     });
 
     await t.test(`${mode}: killing the parent ends only the script`, async (t) => {

@@ -5,7 +5,11 @@ import { sandboxArgv } from '../../src/trace/sandbox-argv.js';
 import { enterArgv, holderArgv, overlayMountOptions, overlayPathProblem } from '../../src/trace/overlay-tree.js';
 import { parseShimLog } from '../../src/trace/shim-log.js';
 import { shimScripts, SHIMS } from '../../src/trace/shim-scripts.js';
-import { diffTrees } from '../../src/trace/tree-diff.js';
+import { diffTrees, type FileChange } from '../../src/trace/tree-diff.js';
+import type { TraceReport } from '../../src/trace/trace-report.js';
+import { usrMerged, verifyTranslation } from '../../src/trace/verify-translation.js';
+import type { Action } from '../../src/actions/action.js';
+import type { Verdict } from '../../src/policy/verdict.js';
 import type { TreeNode, TreeSnapshot } from '../../src/trace/tree-snapshot.js';
 
 const rec = (...fields: string[]): string => fields.map((f) => `${f}\0`).join('');
@@ -152,4 +156,62 @@ t.test('overlay holder: mount options, namespace argv, paths overlayfs cannot ho
     [['/ok', '/x\ny'], true],
   ];
   for (const [paths, bad] of cases) t.equal(overlayPathProblem(paths) !== undefined, bad, paths.join(' '));
+});
+
+t.test('verifyTranslation: artefacts of the comparison are not mismatches; real gaps are', async (t) => {
+  const rule = { id: 'r', policy: 'debian', file: 'debian.json5' };
+  const verdict = (actions: Action[]): Verdict => ({
+    package: 'p',
+    format: 'deb',
+    phase: 'postinst',
+    outcome: 'translate',
+    rule,
+    reason: 'x',
+    actions,
+    parts: [{ part: { kind: 'script' }, outcome: 'translate', rule, reason: 'x', actions }],
+  });
+  const link = (path: string, target: string): FileChange => ({ path, change: 'created', after: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, target } });
+  const dir = (path: string): FileChange => ({ path, change: 'created', after: { type: 'dir', mode: 0o755, uid: 0, gid: 0 } });
+  const file = (path: string): FileChange => ({ path, change: 'created', after: { type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1, sha256: 'x' } });
+  const report = (files: FileChange[], preinstalled?: string): TraceReport =>
+    ({
+      sandbox: { ...(preinstalled ? { preinstalled } : {}) },
+      accounts: { users: { added: [], removed: [], changed: [] }, groups: { added: [], removed: [], changed: [] } },
+      files,
+    }) as unknown as TraceReport;
+  const alt = (link: string): Action => ({ kind: 'alternative', name: 'mt', link, path: '/usr/lib/mt-gnu', priority: 20, slaves: [] });
+  const cases: [string, Action[], FileChange[], string | undefined, string[]][] = [
+    ['alternative link through merged /usr', [alt('/bin/mt')], [link('/usr/bin/mt', '/etc/alternatives/mt'), link('/etc/alternatives/mt', '/usr/lib/mt-gnu')], undefined, []],
+    ['alternative not made', [alt('/bin/mt')], [], undefined, ['unrealised-action alternative mt']],
+    ['preinstalled: actions not judged', [alt('/bin/mt'), { kind: 'systemd-enable', unit: 'x.timer' }], [], '1.0', []],
+    ['conditional symlink skipped', [{ kind: 'symlink', path: '/bin/sh', target: 'bash', when: [{ path: '/bin/sh', test: 'e', holds: false, scope: 's' }] } as Action], [], undefined, []],
+    ['unconditional symlink missing', [{ kind: 'symlink', path: '/bin/sh', target: 'bash' }], [], undefined, ['unrealised-action symlink /bin/sh']],
+    [
+      'wants directory and user-helper state are systemd bookkeeping',
+      [{ kind: 'systemd-enable', unit: 'a.service' }, { kind: 'systemd-enable', unit: 'v.service', user: true }],
+      [
+        dir('/etc/systemd/system/b.service.wants'),
+        link('/etc/systemd/system/b.service.wants/a.service', '/lib/systemd/system/a.service'),
+        dir('/etc/systemd/user/default.target.wants'),
+        link('/etc/systemd/user/default.target.wants/v.service', '/usr/lib/systemd/user/v.service'),
+        dir('/var/lib/systemd/deb-systemd-user-helper-enabled'),
+        file('/var/lib/systemd/deb-systemd-user-helper-enabled/v.service.dsh-also'),
+      ],
+      undefined,
+      [],
+    ],
+    ['enable translated, script enabled nothing (dont-enable snippet)', [{ kind: 'systemd-enable', unit: 'fever.service' }], [], undefined, ['unrealised-action systemd-enable fever.service']],
+    ['link nobody translated', [], [link('/usr/bin/nc', '/etc/alternatives/nc')], undefined, ['uncovered-effect symlink /usr/bin/nc']],
+  ];
+  for (const [name, actions, files, pre, want] of cases) {
+    t.same(
+      verifyTranslation(verdict(actions), report(files, pre)).map((m) => `${m.kind} ${m.subject}`),
+      want,
+      name,
+    );
+  }
+  t.equal(usrMerged('/bin/mt'), '/usr/bin/mt');
+  t.equal(usrMerged('/lib64'), '/usr/lib64');
+  t.equal(usrMerged('/binary/x'), '/binary/x');
+  t.equal(usrMerged('/usr/bin/x'), '/usr/bin/x');
 });
