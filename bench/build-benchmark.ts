@@ -1,0 +1,269 @@
+/**
+ * Build and first-boot benchmarks (issue 4); results go to bench/results/build-YYYY-MM-DD.md.
+ * See bench/README.md.
+ *
+ *   npx tsc -p tsconfig.build.json
+ *   node dist/bench/build-benchmark.js build [--runs N] [PACKAGE...]
+ *       `scriptlet build -f ext2` against bare `supermin --prepare` + `supermin --build -f ext2` of the
+ *       same packages, interleaved, under GNU time.
+ *   node dist/bench/build-benchmark.js agent [--steps N] [--rounds R]
+ *       In a booted appliance (TCG): N trivial deferred steps run by the agent, against the same
+ *       scripts run directly by a sh loop; the difference per step is the agent's overhead.
+ *   node dist/bench/build-benchmark.js first-boot [--policy FILE] [--label TEXT] [PACKAGE...]
+ *       Builds an ext2 appliance (default policy, or e.g. bench/defer-all.json5) and times its first
+ *       boot with `scriptlet boot --snapshot`, with the agent's per-step seconds from the console.
+ * Every mode records the commit, load averages before and after, and each run.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readAgentReport } from '../src/appliance/agent-report.js';
+import { bootAppliance } from '../src/appliance/boot-appliance.js';
+import { renderDeferredPlan, type DeferredStep } from '../src/appliance/deferred-plan.js';
+import { writeOverlayTar, type OverlayEntry } from '../src/appliance/overlay-tar.js';
+import { parseTimeOutput, TIME_FORMAT, type TimeMeasurement } from './time-output.js';
+
+function findRepo(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const repo = findRepo();
+const cli = join(repo, 'bin', 'scriptlet.js');
+
+/** The set scripts/setup builds: openssh-server and what its scripts and the appliance need. */
+const DEFAULT_SET = ['openssh-server', 'dash', 'mount', 'coreutils', 'base-passwd', 'perl-base', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login'];
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    runs: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    policy: { type: 'string' },
+    label: { type: 'string', default: '' },
+    note: { type: 'string', default: '' },
+    work: { type: 'string' },
+  },
+});
+const [mode, ...rest] = positionals;
+const packages = rest.length > 0 ? rest : DEFAULT_SET;
+const work = values.work ?? mkdtempSync(join(tmpdir(), 'scriptlet-build-bench-'));
+mkdirSync(work, { recursive: true });
+
+function timed(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<TimeMeasurement> {
+  const timeFile = join(work, 'time.out');
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', TIME_FORMAT, '-o', timeFile, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const m = parseTimeOutput(readFileSync(timeFile, 'utf8'));
+      if (m.exitStatus !== 0) reject(new Error(`${argv.join(' ')} exited ${m.exitStatus}: ${stderr}`));
+      else resolve(m);
+    });
+  });
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load1 = (): number => loadavg()[0] as number;
+
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['-C', repo, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' (work tree has uncommitted changes)' : ''}`;
+  } catch {
+    // A tree exported with git archive (a clean copy, so other work in progress cannot interfere).
+    return process.env.SCRIPTLET_BENCH_COMMIT ?? 'unknown (not a git checkout)';
+  }
+}
+
+function record(title: string, lines: string[]): void {
+  const day = new Date().toISOString().slice(0, 10);
+  const file = join(repo, 'bench', 'results', `build-${day}.md`);
+  if (!existsSync(file)) appendFileSync(file, `# Build and first-boot benchmarks, ${day}\n\nWritten by bench/build-benchmark.ts; one section per invocation.\n`);
+  appendFileSync(file, `\n## ${title}, ${new Date().toISOString().slice(11, 16)} UTC\n\n${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.join('\n')}\n(recorded in ${file})\n`);
+}
+
+function facts(startLoad: string): string[] {
+  return [
+    `- commit: ${commit()}`,
+    `- machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), shared with other jobs`,
+    `- load average (1/5/15 min): ${startLoad} at start, ${load()} at end`,
+    ...(values.note ? [`- note: ${values.note}`] : []),
+  ];
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const fmt = (n: number): string => n.toFixed(2);
+
+async function benchBuild(): Promise<void> {
+  const startLoad = load();
+  const runs = Number(values.runs);
+  const rows: Array<{ tool: string; run: number; m: TimeMeasurement; loadBefore: number }> = [];
+  for (let run = 1; run <= runs; run++) {
+    // Alternate which goes first, so a load change does not always fall on the same tool.
+    const order = run % 2 === 1 ? ['scriptlet', 'supermin'] : ['supermin', 'scriptlet'];
+    for (const tool of order) {
+      const out = join(work, `${tool}-${run}`);
+      rmSync(out, { recursive: true, force: true });
+      const loadBefore = load1();
+      let m: TimeMeasurement;
+      if (tool === 'scriptlet') {
+        m = await timed(['node', '--no-node-snapshot', cli, 'build', '-q', '-f', 'ext2', '--size', '1G', '-o', out, ...packages]);
+      } else {
+        // Two commands: time each and add them up, as a user running supermin by hand would wait.
+        mkdirSync(out);
+        const prep = await timed(['supermin', '--prepare', '-o', join(out, 'supermin.d'), ...packages]);
+        const build = await timed(['supermin', '--build', '-f', 'ext2', '--size', '1G', '-o', join(out, 'appliance'), join(out, 'supermin.d')]);
+        m = {
+          wallSeconds: prep.wallSeconds + build.wallSeconds,
+          maxRssKb: Math.max(prep.maxRssKb, build.maxRssKb),
+          userSeconds: prep.userSeconds + build.userSeconds,
+          systemSeconds: prep.systemSeconds + build.systemSeconds,
+          exitStatus: 0,
+        };
+      }
+      rows.push({ tool, run, m, loadBefore });
+      rmSync(out, { recursive: true, force: true });
+      process.stderr.write(`${tool} run ${run}: ${m.wallSeconds} s\n`);
+    }
+  }
+  const names = { scriptlet: '`scriptlet build -f ext2`', supermin: '`supermin --prepare` + `--build -f ext2`' } as Record<string, string>;
+  const summary = (tool: string) => {
+    const r = rows.filter((x) => x.tool === tool);
+    return { wall: median(r.map((x) => x.m.wallSeconds)), min: Math.min(...r.map((x) => x.m.wallSeconds)), cpu: median(r.map((x) => x.m.userSeconds + x.m.systemSeconds)) };
+  };
+  const s = summary('scriptlet');
+  const b = summary('supermin');
+  record('scriptlet build against bare supermin', [
+    ...facts(startLoad),
+    `- packages (${packages.length} named; supermin adds the dependency closure): ${packages.join(' ')}`,
+    '- same format (ext2), size (1G) and kernel (supermin\'s choice from /boot) for both; scriptlet reads the scripts from downloaded .debs (cached)',
+    '',
+    '| tool | run | wall s | user s | sys s | load before |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${names[r.tool]} | ${r.run} | ${fmt(r.m.wallSeconds)} | ${fmt(r.m.userSeconds)} | ${fmt(r.m.systemSeconds)} | ${fmt(r.loadBefore)} |`),
+    '',
+    `Median wall: scriptlet ${fmt(s.wall)} s, supermin ${fmt(b.wall)} s, ratio ${(s.wall / b.wall).toFixed(2)}x (min-to-min ${(s.min / b.min).toFixed(2)}x). ` +
+      `Median CPU (user+sys): scriptlet ${fmt(s.cpu)} s, supermin ${fmt(b.cpu)} s, ratio ${(s.cpu / b.cpu).toFixed(2)}x. Target: at most 1.2x.`,
+  ]);
+}
+
+/** The bench's /init: times the steps run directly and by the agent, alternating, then powers off. */
+function agentInit(rounds: number): string {
+  return `#!/bin/sh
+B=/var/lib/scriptlet-bench
+ns() { date +%s%N; }
+direct() {
+  for d in $B/root/usr/lib/scriptlet/deferred/*/; do
+    /bin/sh "$d/script" configure '' >>$B/direct.log 2>&1 </dev/null
+  done
+}
+r=1
+while [ $r -le ${rounds} ]; do
+  t0=$(ns); direct; t1=$(ns)
+  rm -rf $B/root/var/lib/scriptlet
+  SCRIPTLET_ROOT=$B/root /usr/lib/scriptlet/agent run >/dev/null 2>&1
+  rc=$?
+  t2=$(ns)
+  echo "BENCH round=$r direct_ns=$((t1 - t0)) agent_ns=$((t2 - t1)) agent_rc=$rc"
+  r=$((r + 1))
+done
+sync
+echo o > /proc/sysrq-trigger
+sleep 60
+`;
+}
+
+async function benchAgent(): Promise<void> {
+  const startLoad = load();
+  const n = Number(values.steps);
+  const rounds = Number(values.rounds);
+  const steps: DeferredStep[] = Array.from({ length: n }, (_, i) => ({
+    id: `${String(i + 1).padStart(3, '0')}-bench.postinst`,
+    package: 'bench',
+    phase: 'postinst',
+    interpreter: ['/bin/sh'],
+    script: '#!/bin/sh\nset -e\n[ "$1" = configure ] || exit 1\n',
+    args: ['configure', ''],
+    env: { DPKG_MAINTSCRIPT_PACKAGE: 'bench', DPKG_MAINTSCRIPT_NAME: 'postinst' },
+    timeoutSeconds: 60,
+    reason: 'benchmark',
+  }));
+  const entries: OverlayEntry[] = [
+    { type: 'file', path: 'usr/local/sbin/bench-init', mode: 0o755, content: agentInit(rounds) },
+    ...[...renderDeferredPlan(steps)].map(([path, f]): OverlayEntry => ({ type: 'file', path: `var/lib/scriptlet-bench/root/${path.replace(/^\//, '')}`, mode: f.mode, content: typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents) })),
+  ];
+  // Every install script of the small set is dropped, so the image's own agent has nothing to do
+  // and the boot reaches the bench's init quickly.
+  const policy = join(work, 'drop-all.json5');
+  writeFileSync(policy, "{ name: 'drop-all', family: 'debian', rules: [{ id: 'drop-all', scope: 'script', match: { package: '*' }, outcome: 'drop', reason: 'benchmark' }] }\n");
+  const prepared = join(work, 'prepared');
+  execFileSync('node', ['--no-node-snapshot', cli, 'prepare', '-q', '--policy', policy, '-o', prepared, 'dash', 'coreutils', 'mount', 'util-linux', 'base-passwd'], { stdio: 'inherit' });
+  await writeOverlayTar(join(prepared, 'supermin.d', 'zz-bench.tar'), entries, { mtime: 1700000000 });
+  const app = join(work, 'agent-app');
+  execFileSync('node', ['--no-node-snapshot', cli, 'build', '-q', '--size', '1G', '-o', app, prepared], { stdio: 'inherit' });
+  const boot = await bootAppliance({ kernel: join(app, 'kernel'), initrd: join(app, 'initrd'), root: join(app, 'root'), timeoutMs: 1_800_000, snapshot: true, append: ['scriptlet.init=/usr/local/sbin/bench-init'] });
+  const results = [...boot.console.matchAll(/BENCH round=(\d+) direct_ns=(\d+) agent_ns=(\d+) agent_rc=(\d+)/g)].map((m) => ({ round: Number(m[1]), direct: Number(m[2]) / 1e6, agent: Number(m[3]) / 1e6, rc: Number(m[4]) }));
+  if (results.length === 0) throw new Error(`no BENCH lines on the console:\n${boot.console.slice(-3000)}`);
+  const per = results.map((r) => (r.agent - r.direct) / n);
+  record('guest agent overhead per step', [
+    ...facts(startLoad),
+    `- ${n} trivial deferred steps (\`/bin/sh script configure ''\` with DPKG_MAINTSCRIPT_* set; the script tests \`$1\` and exits 0), rendered by renderDeferredPlan and run with \`SCRIPTLET_ROOT\` inside the booted appliance, qemu ${boot.accel}, 1 vCPU`,
+    '- baseline: the same scripts run by a sh loop with output appended to a log (what the agent does minus its bookkeeping); agent: `agent run` from an empty state (journal fsync+rename twice per step, checksum, log, watchdog, console line)',
+    '- times from `date +%s%N` in the guest',
+    '',
+    '| round | direct loop ms | agent ms | agent exit | overhead per step ms |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.map((r, i) => `| ${r.round} | ${fmt(r.direct)} | ${fmt(r.agent)} | ${r.rc} | ${fmt(per[i] as number)} |`),
+    '',
+    `Median overhead per step: ${fmt(median(per))} ms (target: under 20 ms). Guest under ${boot.accel}: software emulation, many times slower than hardware per fork/exec.`,
+  ]);
+}
+
+async function benchFirstBoot(): Promise<void> {
+  const startLoad = load();
+  const app = join(work, 'first-boot-app');
+  rmSync(app, { recursive: true, force: true });
+  const buildM = await timed(['node', '--no-node-snapshot', cli, 'build', '-q', '--size', '1G', ...(values.policy ? ['--policy', values.policy] : []), '-o', app, ...packages]);
+  const manifest = JSON.parse(readFileSync(join(app, 'manifest.json'), 'utf8')) as { deferred: unknown[]; scripts: Array<{ outcome: string }> };
+  const loadBefore = load1();
+  const boot = await bootAppliance({ kernel: join(app, 'kernel'), initrd: join(app, 'initrd'), root: join(app, 'root'), accel: 'tcg', timeoutMs: 3_600_000, snapshot: true });
+  const report = readAgentReport(boot.console);
+  const stepSeconds = report.ended.reduce((sum, e) => sum + e.seconds, 0);
+  const count = (o: string): number => manifest.scripts.filter((s) => s.outcome === o).length;
+  record(`first boot: ${values.label || (values.policy ?? 'default policy')}`, [
+    ...facts(startLoad),
+    `- packages: ${packages.join(' ')}; policy: ${values.policy ?? 'default (debian)'}`,
+    `- scripts: ${count('drop')} dropped, ${count('translate')} translated, ${count('defer')} deferred; ${manifest.deferred.length} first-boot steps`,
+    `- build: ${fmt(buildM.wallSeconds)} s wall`,
+    `- first boot (qemu ${boot.accel}, 512 MiB, 1 vCPU, load ${fmt(loadBefore)} before): ${fmt(boot.durationMs / 1000)} s from qemu start to power-off; ` +
+      `agent steps ${report.ended.length}, sum of their seconds ${stepSeconds}; agent: ${report.done ? `result=${report.done.result} ok=${report.done.ok} failed=${report.done.failed}` : 'no done line'}${boot.timedOut ? ' (TIMED OUT)' : ''}`,
+    `- failed steps: ${report.ended.filter((e) => e.state !== 'ok').map((e) => `${e.id} (${e.state} rc=${e.rc})`).join(', ') || 'none'}`,
+  ]);
+}
+
+const modes: Record<string, () => Promise<void>> = { build: benchBuild, agent: benchAgent, 'first-boot': benchFirstBoot };
+const run = modes[mode ?? ''];
+if (!run) {
+  process.stderr.write('usage: build-benchmark.js build|agent|first-boot [options] [PACKAGE...]\n');
+  process.exit(2);
+}
+try {
+  await run();
+} finally {
+  if (!values.work) rmSync(work, { recursive: true, force: true });
+}
