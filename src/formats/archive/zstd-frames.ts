@@ -7,7 +7,11 @@ import { FormatError, type ErrorContext } from '../../errors.js';
 export const MAX_ZSTD_WINDOW = 128 * 1024 * 1024;
 
 const ZSTD_MAGIC = 0xfd2fb528;
+const BLOCK_COMPRESSED = 2;
 const BLOCK_RESERVED = 3;
+const LITERALS_COMPRESSED = 2;
+/** fzstd reads Huffman weight tables with an accuracy log of at most 6 and refuses larger ones. */
+const MAX_WEIGHTS_ACCURACY_LOG = 6;
 
 function u32le(bytes: Uint8Array, at: number): number {
   return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0;
@@ -98,6 +102,7 @@ export function checkZstdFrames(bytes: Uint8Array, limit: number, context: Error
         if (type === BLOCK_RESERVED) throw corrupt('reserved block type', pos);
         const payload = type === 1 ? 1 : size;
         if (payload > bytes.length - pos - 3) throw corrupt('truncated block', pos);
+        if (type === BLOCK_COMPRESSED) checkHuffmanWeights(bytes, pos + 3, pos + 3 + payload, corrupt);
         pos += 3 + payload;
         if (last) break;
       }
@@ -105,6 +110,71 @@ export function checkZstdFrames(bytes: Uint8Array, limit: number, context: Error
         if (bytes.length - pos < 4) throw corrupt('truncated frame checksum', pos);
         pos += 4;
       }
+    }
+  }
+}
+
+/** `count` bits (at most 17) at bit position `bit`, least significant first, as RFC 8878 reads them. */
+function bitsAt(bytes: Uint8Array, bit: number, count: number): number {
+  const at = bit >> 3;
+  const word = (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24);
+  return (word >>> (bit & 7)) & ((1 << count) - 1);
+}
+
+/**
+ * The FSE-coded Huffman weights of a compressed literals section (RFC 8878 4.2.1.2) must not give
+ * one symbol the whole table: every state then reads 0 bits, and fzstd's weight-decoding loop,
+ * which ends only when the bit position moves, never ends (found by fuzzing, see
+ * docs/fuzzing.md). zstd's encoder never writes such a table (it stores the weights directly), so
+ * refusing it loses no real package. Only the table description is read, following the
+ * normalized-count decoding of RFC 8878 4.1.1; every loop is bounded by the 256 symbols.
+ */
+function checkHuffmanWeights(bytes: Uint8Array, start: number, end: number, corrupt: (message: string, at: number) => Error): void {
+  const b0 = bytes[start] ?? 0;
+  if ((b0 & 3) !== LITERALS_COMPRESSED) return;
+  const headerSize = [3, 3, 4, 5][(b0 >> 2) & 3] as number;
+  const tree = start + headerSize;
+  if (tree >= end) return;
+  const treeHeader = bytes[tree] ?? 0;
+  // 128 and above: the weights are stored directly, 4 bits each.
+  if (treeHeader >= 128 || treeHeader === 0) return;
+  const table = tree + 1;
+  const tableEnd = Math.min(end, table + treeHeader);
+  const accuracyLog = ((bytes[table] ?? 0) & 15) + 5;
+  if (accuracyLog > MAX_WEIGHTS_ACCURACY_LOG) return;
+  const size = 1 << accuracyLog;
+  let remaining = size + 1;
+  let threshold = size;
+  let nbBits = accuracyLog + 1;
+  let bit = table * 8 + 4;
+  let symbol = 0;
+  while (remaining > 1 && symbol <= 255 && bit < tableEnd * 8) {
+    const max = 2 * threshold - 1 - remaining;
+    let value: number;
+    const low = bitsAt(bytes, bit, nbBits - 1);
+    if (low < max) {
+      value = low;
+      bit += nbBits - 1;
+    } else {
+      value = bitsAt(bytes, bit, nbBits);
+      if (value >= threshold) value -= max;
+      bit += nbBits;
+    }
+    const count = value - 1;
+    if (count === size) throw corrupt('a Huffman weight table gives one symbol every state', table);
+    remaining -= count < 0 ? -count : count;
+    symbol++;
+    if (count === 0) {
+      // Zero-probability symbols: 2-bit repeat counts, 3 meaning "and more".
+      for (let repeat = 3; repeat === 3 && symbol <= 255; ) {
+        repeat = bitsAt(bytes, bit, 2);
+        bit += 2;
+        symbol += repeat;
+      }
+    }
+    while (remaining < threshold && nbBits > 1) {
+      nbBits--;
+      threshold >>= 1;
     }
   }
 }

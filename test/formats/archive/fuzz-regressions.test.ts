@@ -55,3 +55,38 @@ t.test('the corrupt xz stream the fuzzer minimised is refused, not left hanging'
   t.equal((error as ScriptletError).code, 'E_FORMAT_CORRUPT');
   t.match((error as ScriptletError).toOneLine(), /^fuzz\.tar\.xz \(offset 0\): bad tar data/);
 });
+
+// Found by the deb target (second 600 s run): a mutated control.tar.zst whose Huffman weights are
+// FSE-coded with one symbol holding the whole table. fzstd 0.1.1 then loops forever inside a
+// synchronous call (no timer can interrupt it; tap's timeout would fail this file), so the frame
+// check refuses the table before the decoder sees it.
+const HANG_ZST = Buffer.from(
+  'KLUv/WQAJ50XAEaqfifwY29udHJvbC50YXIPWU4dLJP3wLEOctsCUCXrjh3RhwGbyNhkiw11AHQAcADYFTFaAeGZTOZwyu1K' +
+  'Y640PjRoMq94St8sy860knehQY7kiVDgKdVSfFuiURaYc0pT0ULGiCeBHmTZm9uTyWSTk7ndeyNJEYQShKBJg9ui01StdE+T' +
+  'rb3Nf2PGWRO9mTxJeq+BEoRQgk8Swea9F0XSe+817gmV3gEfjjeOsrXz3LhV2FV6cQECL4IQZlxpxhZzz+zGGaNX4ldwK2b5' +
+  'UgzuSTH2RrTbOJsz/iCjRop1G/sBZCJ5IhN5odYP3hNxNA6Jnnfp2SAbUPTAJ1gKjm9jVlfO1RlnYCfTSk/BszbWDE7fiGah' +
+  'rn3aChF3q1T+BukcZ8EjoTMrYpoDRAMCwjEsz1F2dUwPxx80eZ/2quTtfMXAvdJPv3aqcN/ptpL9gYFT3BF5OJ5xPkGnC7Xc' +
+  'jRj3vmzlOMcyeynHufOu8iuWlVWH6eksnxcYR+y5dm7qAZ/o/zdI34yifwvT6hwxNMvYcOaeabyItjoZ9+1caRRBUHq3KYre' +
+  '7J5IJD3Je9fti7mnvWeK0U02jp+14QKNTq2zmwlaUsxt/BDcAserZp+XngAzXgrLnHztJWpoOJ4w8Yk26IHwkUA3LStWVPMZ' +
+  'l8/OsKwoaY6XzdnCBZoMWKjBlJOIGEKckREZCbNpMZACkaEZom4SoDMVC3EMRWgEzgiMsGMECRnhZ1F1DsgSNvQ4W/qzP0Bo' +
+  'cixHNJYHBgYoZ08AEha4HXXmBNUbYEcXKwoDkKXZ/pDlcac4AN23mg03M3H1hlahagT51VbOL5IIuqWOfWOin7hre0xliOIN' +
+  'Nl1cR8jYA2MsXEFw+iMFbzKXQmzOPxCWtYNcusDHA02A3D2YXlGKf0CSZGF0YS50YXK6EOEskavnD0Kf2X8zRoikrkXxAPUA' +
+  'vWQ7HSoAxCwfwAaL4T5At+YFhQQTpSIO0Er+g0KWhtFYv9pgkKAI+NiO/5QXhgxUWw==',
+  'base64',
+);
+
+t.test('a zstd Huffman weight table that would hang fzstd is refused first', { timeout: 20000 }, async (t) => {
+  t.equal(HANG_ZST.length, 769);
+  const started = Date.now();
+  const error = await (async () => {
+    for await (const _ of decompressChunks(HANG_ZST, { context: { file: 'control.tar.zst', offset: 132 } })) void _;
+  })().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.ok(error instanceof ScriptletError, 'a typed error');
+  t.match(error, { code: 'E_FORMAT_CORRUPT', message: /Huffman weight table gives one symbol every state/ });
+  t.match((error as ScriptletError).toOneLine(), /^control\.tar\.zst/, 'names the member');
+  t.ok(((error as ScriptletError).context.offset ?? 0) > 132, 'points into the member');
+  t.ok(Date.now() - started < 5000, 'refused at once');
+});
