@@ -69,6 +69,19 @@ function failure(err: unknown): { error: ParseFailure; langError: boolean } {
   return { error: { line: Number(m[1]), column: Number(m[2]), message: m[3] ?? text }, langError };
 }
 
+/** A statement whose `text` is computed when first read, then kept as a plain property. */
+function withLazyText(stmt: Omit<ShStmt, 'text'>, compute: () => string): ShStmt {
+  return Object.defineProperty(stmt, 'text', {
+    enumerable: true,
+    configurable: true,
+    get(this: ShStmt): string {
+      const text = compute();
+      Object.defineProperty(this, 'text', { value: text, enumerable: true, writable: true, configurable: true });
+      return text;
+    },
+  }) as ShStmt;
+}
+
 function isNode(value: unknown): value is MvNode {
   return typeof value === 'object' && value !== null && typeof (value as MvNode).Pos === 'function';
 }
@@ -100,22 +113,31 @@ class Converter {
   private stmt(s: MvNode): ShStmt {
     const redirects = (s.Redirs ?? []).flatMap((r: MvNode) => this.redirect(r));
     const line = s.Pos().Line();
-    let text = this.text(s);
-    if (s.Background) text = text.replace(/\s*&$/, '');
-    text = text.replace(/\s*;$/, '');
+    const from = s.Pos().Offset();
+    const to = s.End().Offset();
+    const background = Boolean(s.Background);
+    const bytes = this.bytes;
+    // Decoded on first use only: an outer statement's text spans every statement inside it, so
+    // decoding each eagerly costs time in the size of the script times its nesting depth, and most
+    // statements' text is never asked for (guards and constant mentions use a few).
+    const stmtText = (): string => {
+      let text = bytes.subarray(from, to).toString('utf8');
+      if (background) text = text.replace(/\s*&$/, '');
+      return text.replace(/\s*;$/, '');
+    };
     const node = this.command(s.Cmd);
     // Go's End() stops before heredoc bodies; the statement really ends at the last delimiter.
     let endLine = s.End().Line();
-    const stmtEnd: ShStmt = { node, line, endLine, text, background: false, redirects };
+    const stmtEnd: ShStmt = { node, line, endLine, text: '', background: false, redirects };
     // Children already include their own heredocs in their endLine.
     for (const r of redirects) if (r.heredoc) endLine = Math.max(endLine, r.heredoc.endLine);
     for (const child of childStatements(stmtEnd)) endLine = Math.max(endLine, child.endLine);
     if (s.Negated) {
       // `! cmd`: the inner statement keeps the redirects, as in tree-sitter's shape.
-      const inner: ShStmt = { node, line, endLine, text: text.replace(/^!\s*/, ''), background: false, redirects };
-      return { node: { type: 'pipeline', negated: true, stmts: [inner] }, line, endLine, text, background: Boolean(s.Background), redirects: [] };
+      const inner = withLazyText({ node, line, endLine, background: false, redirects }, () => stmtText().replace(/^!\s*/, ''));
+      return withLazyText({ node: { type: 'pipeline', negated: true, stmts: [inner] }, line, endLine, background, redirects: [] }, stmtText);
     }
-    return { node, line, endLine, text, background: Boolean(s.Background), redirects };
+    return withLazyText({ node, line, endLine, background, redirects }, stmtText);
   }
 
   private command(cmd: MvNode | null): ShNode {
