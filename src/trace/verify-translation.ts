@@ -35,6 +35,9 @@ const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
   [/^\/var\/lib\/dpkg\/alternatives\/|^\/var\/log\/alternatives\.log$/, ['alternative']],
   [/^\/var\/cache\/debconf\//, ['debconf-register']],
   [/^\/etc\/ld\.so\.cache$|^\/var\/cache\/(fontconfig|man)\/|\/icon-theme\.cache$|\/gschemas\.compiled$|\/giomodule\.cache$|\/loaders\.cache$|\/__pycache__(\/|$)|\.pyc$|^\/etc\/ssl\/certs\/|^\/(usr\/)?lib\/modules\/|^\/boot\/|^\/usr\/share\/mime\//, ['cache']],
+  // dictionaries-common's registries (update-dictcommon-*, update-default-wordlist) and the dpkg
+  // trigger activations cache refreshes make.
+  [/^\/var\/cache\/dictionaries-common\/|^\/etc\/dictionaries-common\/|^\/usr\/share\/dict\/words$|^\/var\/lib\/dpkg\/triggers\//, ['cache']],
 ];
 
 /** Where a file change is nobody's business (debconf's database is written by every confmodule user). */
@@ -124,7 +127,11 @@ export function verifyTranslation(verdict: Verdict, report: TraceReport): Verify
       const linked = [...created.values()].some((f) => f.after?.type === 'symlink' && unitOfLink(f.path) === a.unit);
       if (!linked) unrealised(r, `systemd-enable ${a.unit}`, `no .wants/.requires link for ${a.unit} appeared in the trace`);
     } else if (a.kind === 'alternative') {
-      if (!created.has(`/etc/alternatives/${a.name}`)) unrealised(r, `alternative ${a.name}`, `/etc/alternatives/${a.name} did not appear in the trace`);
+      // A group the root already has (a higher-priority member installed) keeps its link: the
+      // registration in dpkg's alternatives database is then the only trace of the action.
+      if (!created.has(`/etc/alternatives/${a.name}`) && !created.has(`/var/lib/dpkg/alternatives/${a.name}`)) {
+        unrealised(r, `alternative ${a.name}`, `neither /etc/alternatives/${a.name} nor its registration appeared in the trace`);
+      }
     } else if (a.kind === 'symlink') {
       const f = created.get(usrMerged(a.path));
       if (f?.after?.type !== 'symlink' || f.after.target !== a.target) unrealised(r, `symlink ${a.path}`, `the trace has no link ${a.path} -> ${a.target}`);

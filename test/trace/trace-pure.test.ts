@@ -201,6 +201,14 @@ t.test('verifyTranslation: artefacts of the comparison are not mismatches; real 
       [],
     ],
     ['enable translated, script enabled nothing (dont-enable snippet)', [{ kind: 'systemd-enable', unit: 'fever.service' }], [], undefined, ['unrealised-action systemd-enable fever.service']],
+    ['alternative added to a group the root has: its registration counts', [alt('/usr/bin/mt')], [{ path: '/var/lib/dpkg/alternatives/mt', change: 'changed', fields: ['content'], after: { type: 'file', mode: 0o644, uid: 0, gid: 0, size: 2, sha256: 'y' } }], undefined, []],
+    [
+      'dictionaries-common registry outputs are the cache action\'s',
+      [{ kind: 'cache', cache: 'dictionaries-common', args: ['update-default-wordlist'] } as Action],
+      [file('/var/cache/dictionaries-common/wordlist.db'), link('/usr/share/dict/words', '/etc/dictionaries-common/words'), file('/var/lib/dpkg/triggers/Unincorp')],
+      undefined,
+      [],
+    ],
     ['link nobody translated', [], [link('/usr/bin/nc', '/etc/alternatives/nc')], undefined, ['uncovered-effect symlink /usr/bin/nc']],
   ];
   for (const [name, actions, files, pre, want] of cases) {
