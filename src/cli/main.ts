@@ -3,6 +3,7 @@ import { isScriptletError } from '../errors.js';
 import { ExitCode } from './exit-code.js';
 import { processIo, type CliIo } from './io.js';
 import { commands } from './commands.js';
+import { fallbackHint } from './fallback-hint.js';
 
 /** Builds the commander program; each subcommand registers itself from commands.ts. */
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -10,8 +11,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('Make package install scripts safe to handle when building appliances without root.')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    // Usage errors read like every other error: `scriptlet: what is wrong`, then a hint line.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text.replace(/^error: /, 'scriptlet: ')) })
+    .showHelpAfterError('hint: add --help to the command for its usage');
   for (const register of commands) register(program, io, setExit);
   return program;
 }
@@ -32,7 +34,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     if (isScriptletError(e)) {
       io.stderr(`scriptlet: ${e.toOneLine()}\n`);
-      if (e.context.hint) io.stderr(`hint: ${e.context.hint}\n`);
+      const hint = e.context.hint ?? fallbackHint(e);
+      if (hint) io.stderr(`hint: ${hint}\n`);
       return ExitCode.error;
     }
     io.stderr(`scriptlet: internal error (a bug; please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -9,6 +9,8 @@
 export function roffText(text: string): string {
   return text
     .replace(/\\/g, '\\e')
+    // Non-ASCII as groff/mandoc Unicode escapes: readable whatever input encoding the formatter assumes.
+    .replace(/[^\x00-\x7f]/gu, (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`)
     .split('\n')
     .map((l) => (/^[.']/.test(l) ? `\\&${l}` : l))
     .join('\n');

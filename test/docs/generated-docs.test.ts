@@ -1,9 +1,10 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { generatedDocs, repoRoot } from '../../src/docs/generated-docs.js';
-import { markdownToRoff } from '../../src/docs/markdown-to-roff.js';
+import { markdownToRoff, roffText } from '../../src/docs/markdown-to-roff.js';
 import { renderPolicyReference } from '../../src/docs/render-policy-reference.js';
 import { captureIo } from '../helpers/capture-io.js';
 
@@ -78,4 +79,18 @@ t.test('the policy reference has a table for each object of the schema, nested o
   t.match(md, '## `o`\n\nnested\n');
   t.match(md, '| `k` | `"p"` \\| `"q"` |  |  |');
   t.match(md, '| `l` | string, or a list of them |  |  |');
+});
+
+t.test('package.json installs every man page (npm link and npm install -g put them on MANPATH)', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { man: string[] };
+  t.same([...pkg.man].sort(), docs.filter((d) => d.path.startsWith('man/')).map((d) => d.path).sort());
+});
+
+t.test('every man page formats without a groff warning', async (t) => {
+  t.equal(roffText('supermin’s'), 'supermin\\[u2019]s', 'non-ASCII becomes a Unicode escape');
+  for (const d of docs.filter((d) => d.path.startsWith('man/'))) {
+    const r = spawnSync('groff', ['-man', '-ww', '-z'], { input: d.text, encoding: 'utf8' });
+    t.equal(r.error, undefined, 'groff runs');
+    t.equal(r.stderr, '', `${d.path}: no warnings`);
+  }
 });

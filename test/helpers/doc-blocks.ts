@@ -3,6 +3,7 @@
  * line before a fence (invisible when rendered):
  *   <!-- not-run: REASON -->   the block is not run; REASON says why and which test covers it
  *   <!-- exit: N -->           the block is run and must end with exit status N (a tripped gate)
+ *   <!-- same-as: PATH -->     the block shows a file of the repository and must equal it
  * Only ```sh blocks are commands; other fences are output, formats or illustrations.
  */
 export interface DocBlock {
@@ -13,9 +14,10 @@ export interface DocBlock {
   text: string;
   notRun?: string;
   exit: number;
+  sameAs?: string;
 }
 
-const markerRe = /^<!--\s*(not-run|exit):\s*(.*?)\s*-->$/;
+const markerRe = /^<!--\s*(not-run|exit|same-as):\s*(.*?)\s*-->$/;
 
 export function docBlocks(file: string, markdown: string): DocBlock[] {
   const lines = markdown.split('\n');
@@ -33,6 +35,7 @@ export function docBlocks(file: string, markdown: string): DocBlock[] {
       const m = markerRe.exec(lines[k]!.trim());
       if (!m) break;
       if (m[1] === 'not-run') block.notRun = m[2]!;
+      else if (m[1] === 'same-as') block.sameAs = m[2]!;
       else block.exit = Number(m[2]);
     }
     blocks.push(block);

@@ -1,0 +1,4 @@
+import t from 'tap';
+import { runDocument } from '../helpers/run-doc-blocks.js';
+
+runDocument(t, 'docs/guide-policy.md');
