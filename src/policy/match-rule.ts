@@ -41,6 +41,11 @@ function textMatch(value: string, patterns: OneOrMany<string>): boolean {
   });
 }
 
+/** Shell libraries the policies know the commands of. */
+function knownLibrary(path: string): boolean {
+  return path === '/usr/share/debconf/confmodule' || path.startsWith('/usr/share/dbconfig-common/') || path.startsWith('/usr/share/dpkg/sh/');
+}
+
 /** The fields that look at the scriptlet as a whole. */
 export function scriptFieldsMatch(m: Match, scriptlet: Scriptlet, analysis: Analysis, commandCount: number): boolean {
   if (m.package !== undefined && !globMatch(scriptlet.package, m.package)) return false;
@@ -49,6 +54,7 @@ export function scriptFieldsMatch(m: Match, scriptlet: Scriptlet, analysis: Anal
   if (m.installPhase !== undefined && isInstallPhase(scriptlet.phase) !== m.installPhase) return false;
   if (m.language !== undefined && !list<string>(m.language).includes(analysis.language)) return false;
   if (m.parseError !== undefined && (analysis.parseError !== undefined) !== m.parseError) return false;
+  if (m.sourcesLibrary !== undefined && analysis.sourced.some((p) => !knownLibrary(p)) !== m.sourcesLibrary) return false;
   if (m.empty !== undefined) {
     const empty = analysis.parseError === undefined && analysis.parser !== 'none' && commandCount === 0;
     if (empty !== m.empty) return false;
@@ -78,6 +84,7 @@ export function commandFieldsMatch(m: Match, command: Command, analysis: Analysi
     const base = name.slice(name.lastIndexOf('/') + 1);
     if (!globMatch(name, m.command) && !(base !== name && globMatch(base, m.command))) return false;
   }
+  if (m.commandDynamic !== undefined && (command.name === null) !== m.commandDynamic) return false;
   if (m.args !== undefined && !argsMatch(m.args, command.args)) return false;
   if (m.guard !== undefined && !guardMatch(m.guard, command.guards)) return false;
   if (m.inFunction !== undefined && !(command.inFunction !== undefined && globMatch(command.inFunction, m.inFunction))) {

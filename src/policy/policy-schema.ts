@@ -198,8 +198,16 @@ export const MatchSchema = Type.Object(
     language: Type.Optional(oneOrMany(literals(languageList), 'script language, or a list')),
     parseError: Type.Optional(Type.Boolean({ description: 'the script could not be parsed (true) or could (false)' })),
     empty: Type.Optional(Type.Boolean({ description: 'the parsed script has no commands at all' })),
+    sourcesLibrary: Type.Optional(
+      Type.Boolean({
+        description: "the script loads shell code (`.`, `source`) from a file other than debconf's confmodule and dbconfig-common's or dpkg's shell libraries",
+      }),
+    ),
     segment: Type.Optional(SegmentMatchSchema),
     command: Type.Optional(Globs),
+    commandDynamic: Type.Optional(
+      Type.Boolean({ description: 'the command name is computed at run time (`$SCRIPT args`, `$(...)`) (true) or literal (false)' }),
+    ),
     args: Type.Optional(ArgsMatchSchema),
     guard: Type.Optional(GuardMatchSchema),
     inFunction: Type.Optional(Globs),
@@ -276,7 +284,7 @@ export const PolicySchema = Type.Object(
 export type PolicyFile = Static<typeof PolicySchema>;
 
 /** Match fields that look at a single command; the rest look at the scriptlet as a whole. */
-export const commandMatchFields = ['command', 'args', 'guard', 'inFunction', 'callsFunction', 'writesFiles'] as const;
+export const commandMatchFields = ['command', 'commandDynamic', 'args', 'guard', 'inFunction', 'callsFunction', 'writesFiles'] as const;
 
 /** The JSON Schema document editors use (policies/policy.schema.json), with its own id. */
 export function policyJsonSchema(): Record<string, unknown> {

@@ -48,6 +48,8 @@ const init = ['dh_installinit'];
 
 // Checked in order; the first rule whose helper, phase and command match names the template.
 const rules: TemplateRule[] = [
+  // --no-enable: `deb-systemd-helper enable` runs only under `debian-installed` (an earlier install's state).
+  { helpers: systemd, phase: 'postinst', template: 'postinst-systemd-dont-enable', command: 'deb-systemd-helper', anyArg: ['debian-installed'] },
   { helpers: systemd, phase: 'postinst', template: 'postinst-systemd-enable', command: 'deb-systemd-helper', anyArg: ['enable'] },
   { helpers: systemd, phase: 'postinst', template: 'postinst-systemd-dont-enable', command: 'deb-systemd-helper', anyArg: ['update-state'] },
   { helpers: systemd, phase: 'postinst', template: 'postinst-systemd-restart', command: 'deb-systemd-invoke', dynamicArg: true },
@@ -57,6 +59,7 @@ const rules: TemplateRule[] = [
   { helpers: systemd, phase: 'prerm', template: 'prerm-systemd', command: 'deb-systemd-invoke', anyArg: ['stop'] },
   { helpers: systemd, phase: 'postrm', template: 'postrm-systemd', command: 'deb-systemd-helper', anyArg: ['purge', 'mask'] },
   { helpers: systemd, phase: 'postrm', template: 'postrm-systemd-reload-only', command: 'systemctl', anyArg: ['daemon-reload'] },
+  { helpers: ['dh_installsystemduser'], phase: 'postinst', template: 'postinst-systemd-user-dont-enable', command: 'deb-systemd-helper', anyArg: ['debian-installed'] },
   { helpers: ['dh_installsystemduser'], phase: 'postinst', template: 'postinst-systemd-user-enable', command: 'deb-systemd-helper', anyArg: ['enable'] },
   { helpers: ['dh_installsystemduser'], phase: 'postinst', template: 'postinst-systemd-user-dont-enable', command: 'deb-systemd-helper', anyArg: ['update-state'] },
   { helpers: ['dh_installsystemduser'], phase: 'prerm', template: 'prerm-systemd-user-stop', command: 'deb-systemd-invoke', anyArg: ['stop'] },

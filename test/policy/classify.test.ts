@@ -111,7 +111,7 @@ const cases: Case[] = [
     name: 'guarded exit 0 is not boilerplate',
     analysis: an([['exit 0', { guards: [{ kind: 'or', text: 'command -v foo', negated: true, test: { type: 'command-exists', command: 'foo' } }] }]]),
     outcome: 'defer',
-    rule: '(default)',
+    rule: 'exit-on-argument',
   },
   {
     name: 'abort and unknown-argument branches of a postinst drop',
