@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { buildProgram } from '../cli/main.js';
 import { defaultPolicyDir } from '../policy/policy-dir.js';
 import { policyJsonSchema } from '../policy/policy-schema.js';
+import { translators } from '../policy/translators/registry.js';
 import { renderManPages } from './render-man-page.js';
 import { renderPolicyReference } from './render-policy-reference.js';
 
@@ -29,5 +30,5 @@ export function generatedDocs(root: string = repoRoot()): GeneratedDoc[] {
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   };
   const pages = renderManPages(program, program.version() ?? '', extra).map((p) => ({ path: `man/${p.name}.1`, text: p.roff }));
-  return [...pages, { path: 'docs/policy-reference.md', text: renderPolicyReference(policyJsonSchema()) }];
+  return [...pages, { path: 'docs/policy-reference.md', text: renderPolicyReference(policyJsonSchema(), [...translators.keys()]) }];
 }

@@ -76,7 +76,8 @@ function table(section: Section, sections: Section[]): string[] {
   return rows;
 }
 
-export function renderPolicyReference(schema: SchemaNode): string {
+/** `translatorNames`: the built-in translators a rule can name in `translate.translator`. */
+export function renderPolicyReference(schema: SchemaNode, translatorNames: readonly string[] = []): string {
   const out: string[] = [
     '# Policy file reference',
     '',
@@ -95,6 +96,10 @@ export function renderPolicyReference(schema: SchemaNode): string {
     if (s.path !== 'policy' && s.node.description) out.push(s.node.description, '');
     if (s.path === 'policy') out.push('The top level of a policy file.', '');
     out.push(...table(s, sections), '');
+  }
+  if (translatorNames.length > 0) {
+    out.push('## Built-in translators', '', 'Names `translate.translator` accepts (most are named after the command they translate):', '');
+    out.push([...translatorNames].sort().map((n) => `\`${n}\``).join(', '), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
