@@ -147,7 +147,7 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
     `${failed.length} with mismatches, ${failed.reduce((n, r) => n + r.mismatches.length, 0)} mismatches; ${((Date.now() - started) / 1000).toFixed(0)} s\n`;
   if (opts.json) {
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-    if (opts.progress || files.length > 1) io.stderr(summary);
+    if (opts.progress) io.stderr(summary);
   } else {
     for (const r of results) {
       const ok = r.mismatches.length === 0 && !r.error;

@@ -5,6 +5,8 @@
  * effect. Needs root (mmdebstrap root mode, owners), the network the first time, and bwrap.
  */
 import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { TraceReport } from '../../src/trace/trace-report.js';
 import { buildDeb } from '../helpers/build-deb.js';
@@ -128,5 +130,20 @@ t.test('real postinsts', { skip, timeout: 900_000 }, async (t) => {
       ],
     );
     t.equal(code, 1);
+
+    // Side by side, with an unreadable file among them: the same results in input order, the bad
+    // file named at the end, a summary with counts, exit 2.
+    const junk = join(dir, 'junk.deb');
+    writeFileSync(junk, 'not a package\n');
+    const c2 = io();
+    const code2 = await main(['policy', 'verify', good, junk, bad, '--json', '--root', root.dir, '--jobs', '2', '--keep-going', '--progress'], c2);
+    t.equal(code2, 2);
+    t.same(JSON.parse(c2.out).map((r: { package: string; mismatches: unknown[] }) => [r.package, r.mismatches.length]), [
+      ['verify-good', 0],
+      ['verify-bad', 2],
+    ]);
+    t.match(c2.err, /\[2\/2\] (ok|FAIL) verify-/);
+    t.match(c2.err, /2 packages read \(1 unreadable\), 2 with dropped or translated install scripts; 2 scripts traced \(0 timed out, 0 failed, 0 not traceable\); 1 with mismatches, 2 mismatches/);
+    t.match(c2.err, /scriptlet: .*junk\.deb/);
   });
 });
