@@ -29,7 +29,6 @@ interface RuledAction {
 const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
   [/^\/etc\/(passwd|group|shadow|gshadow|subuid|subgid)-?$|^\/etc\/\.pwd\.lock$|^\/run\/adduser$|^\/var\/mail\//, ['user', 'group', 'group-member', 'sysusers']],
   [/^\/var\/lib\/dpkg\/statoverride(-old)?$/, ['path-attr', 'directory']],
-  [/^\/var\/lib\/systemd\/deb-systemd-(user-)?helper-(enabled|masked)(\/|$)/, ['systemd-enable', 'systemd-preset']],
   // The directory an enablement link goes into (created by the first link; nfs-ganesha.service.wants).
   [/^\/etc\/systemd\/(system|user)\/[^/]+\.(wants|requires)$/, ['systemd-enable', 'systemd-preset']],
   [/^\/var\/lib\/dpkg\/alternatives\/|^\/var\/log\/alternatives\.log$/, ['alternative']],
@@ -40,8 +39,12 @@ const BOOKKEEPING: [RegExp, Action['kind'][]][] = [
   [/^\/var\/cache\/dictionaries-common\/|^\/etc\/dictionaries-common\/|^\/usr\/share\/dict\/words$|^\/var\/lib\/dpkg\/triggers\//, ['cache']],
 ];
 
-/** Where a file change is nobody's business (debconf's database is written by every confmodule user). */
-const IGNORED = /^\/var\/cache\/debconf\/[^/]+\.dat(-old)?$|^\/var\/lib\/ucf\/|^\/tmp\/|^\/var\/tmp\//;
+/**
+ * Where a file change is nobody's business: debconf's database is written by every confmodule
+ * user; deb-systemd-helper's state (update-state runs even when nothing is enabled) only serves a
+ * later purge.
+ */
+const IGNORED = /^\/var\/lib\/systemd\/deb-systemd-(user-)?helper-(enabled|masked)(\/|$)|^\/var\/cache\/debconf\/[^/]+\.dat(-old)?$|^\/var\/lib\/ucf\/|^\/tmp\/|^\/var\/tmp\//;
 
 /**
  * Paths as a merged-/usr tree has them: the trace sees /usr/bin/mt where the script (and so the

@@ -163,7 +163,9 @@ t.test('hostile scripts are contained', { skip: usable ? false : 'needs bwrap an
       const started = Date.now();
       const { code, report } = await trace(files.bomb, ['--timeout', '8', '--max-procs', '64']);
       t.equal(code, 1);
-      t.ok(report.result.timedOut, 'ended by the timeout');
+      // Under the process limit the bomb either keeps forking until the timeout or, when the limit
+      // also stops its `sleep` from starting, ends early with an error: both are contained.
+      t.ok(report.result.timedOut || (report.result.exitCode ?? 0) !== 0, 'ended by the timeout or by failing to fork');
       t.not(report.sandbox.pidsLimit, 'none');
       t.ok(Date.now() - started < 90_000);
     });

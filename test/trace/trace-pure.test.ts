@@ -209,6 +209,7 @@ t.test('verifyTranslation: artefacts of the comparison are not mismatches; real 
       undefined,
       [],
     ],
+    ['deb-systemd-helper state of a dropped --no-enable snippet', [], [file('/var/lib/systemd/deb-systemd-helper-enabled/fever.service.dsh-also')], undefined, []],
     ['link nobody translated', [], [link('/usr/bin/nc', '/etc/alternatives/nc')], undefined, ['uncovered-effect symlink /usr/bin/nc']],
   ];
   for (const [name, actions, files, pre, want] of cases) {
