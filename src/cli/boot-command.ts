@@ -20,6 +20,8 @@ export interface BootCliOptions {
   memory: number;
   accel: AccelChoice;
   snapshot?: boolean;
+  /** Neither the console (unless --console) nor status lines; the result and errors still show. */
+  quiet?: boolean;
   /** qemu program (tests point it at a stand-in). */
   qemu?: string;
   /** With --accel auto: how long a KVM guest may show no kernel message before TCG is tried. */
@@ -123,7 +125,7 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
   }
   const sink = (chunk: string): void => {
     if (fd !== undefined) writeSync(fd, chunk);
-    else io.stdout(chunk);
+    else if (!opts.quiet) io.stdout(chunk);
   };
   try {
     const boot = (accel: QemuAccel, watch?: { signal: AbortSignal; onOutput: (chunk: string) => void }) =>
@@ -176,7 +178,7 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
       closeSync(fd);
       fd = undefined;
     }
-    io.stderr(`scriptlet: boot: ${accel} guest ran ${(result.durationMs / 1000).toFixed(1)} s\n`);
+    if (!opts.quiet) io.stderr(`scriptlet: boot: ${accel} guest ran ${(result.durationMs / 1000).toFixed(1)} s\n`);
     const outcome = bootOutcome({ console: result.console, timedOut: result.timedOut, doneBefore });
     return reportOutcome(outcome, { dir: dirArg, ...(opts.console ? { consoleFile: opts.console } : {}), timeoutSeconds: opts.timeout }, io);
   } finally {
@@ -201,6 +203,7 @@ export const registerBoot: RegisterCommand = (program: Command, io, setExit) => 
     .option('-m, --memory <MiB>', 'guest memory in MiB', positive(65536, 'MiB'), 512)
     .option('--accel <accel>', 'auto (KVM when /dev/kvm is usable, else TCG), kvm or tcg', accel, 'auto' as AccelChoice)
     .option('--snapshot', 'discard the guest’s writes to the root disk (the image stays as built)')
+    .option('-q, --quiet', 'no progress on the terminal: no console (unless --console), no status line; only the result and errors')
     .action(async (dir: string, opts: BootCliOptions) => {
       setExit(await runBoot(dir, { ...opts, ...(io.env.SCRIPTLET_QEMU ? { qemu: io.env.SCRIPTLET_QEMU } : {}) }, io));
     });

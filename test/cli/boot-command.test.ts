@@ -74,6 +74,16 @@ t.test('--console writes the serial console to a file', async (t) => {
   t.notMatch(r.out, /hello/);
 });
 
+t.test('-q shows only the result: no console, no status line', async (t) => {
+  const dir = t.testdir();
+  appliance(join(dir, 'app'), 'none');
+  const r = await boot(dir, ['app', '-q', '--accel', 'tcg'], `hello\n${DONE_OK}\n`);
+  t.equal(r.code, 0, r.err);
+  t.notMatch(r.out, /hello/);
+  t.match(r.out, /boot app: agent ok: 2 of 2 steps succeeded/);
+  t.notMatch(r.err, /guest ran/);
+});
+
 t.test('a guest with an init system is stopped once the agent reports', async (t) => {
   const dir = t.testdir();
   appliance(join(dir, 'app'), 'systemd');
