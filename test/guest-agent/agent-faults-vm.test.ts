@@ -29,6 +29,7 @@ import type { Manifest } from '../../src/build/build-manifest.js';
 import { main } from '../../src/cli/main.js';
 import { fetchKernel } from '../../src/supermin/fetch-kernel.js';
 import { buildDeb } from '../helpers/build-deb.js';
+import { installedVersion } from '../helpers/build-test-fixtures.js';
 import { cacheDir } from '../helpers/cache-dir.js';
 import { captureIo } from '../helpers/capture-io.js';
 
@@ -60,16 +61,6 @@ const FIXTURES: Record<string, string | Buffer> = {
 
 const control = (name: string): string =>
   `Package: ${name}\nVersion: ${VERSION}\nArchitecture: all\nMaintainer: scriptlet tests <tests@example.invalid>\nDescription: scriptlet guest agent fault fixture\n`;
-
-function installedVersion(name: string): string | undefined {
-  try {
-    const out = execFileSync('dpkg-query', ['-W', '-f=${Version} ${db:Status-Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const [version, status] = out.split(' ');
-    return status === 'installed' ? version : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function installFixtures(): void {
   const missing = Object.keys(FIXTURES).filter((n) => installedVersion(n) !== VERSION);

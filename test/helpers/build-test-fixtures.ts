@@ -27,7 +27,8 @@ export const FIXTURES: Record<string, string> = {
   'scriptlet-test-bash': '#!/bin/bash\necho "$1" > /var/lib/scriptlet-test-bash\n',
 };
 
-function installedVersion(name: string): string | undefined {
+/** The installed version of a host package, when dpkg has it fully installed. */
+export function installedVersion(name: string): string | undefined {
   try {
     const out = execFileSync('dpkg-query', ['-W', '-f=${Version} ${db:Status-Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const [version, status] = out.split(' ');
