@@ -29,7 +29,27 @@ export interface SandboxModule {
 
 interface Live {
   isolate: ivm.Isolate;
+  context: ivm.Context;
+  module: ivm.Module;
   exports: Map<string, ivm.Reference<unknown>>;
+}
+
+/**
+ * Handles are released before their isolate goes: a handle left to the garbage collector can be
+ * finalized after the isolate is gone, and isolated-vm then aborts the whole process at exit
+ * (`IsolateEnvironment::GetCurrent(): Assertion ... failed`, SIGABRT), seen in the test suite.
+ */
+function disposeLive(live: Live): void {
+  const handles: { release(): void }[] = [...live.exports.values(), live.module, live.context];
+  live.exports.clear();
+  for (const h of handles) {
+    try {
+      h.release();
+    } catch {
+      // The isolate already went (its memory cap): nothing is left to release.
+    }
+  }
+  if (!live.isolate.isDisposed) live.isolate.dispose();
 }
 
 function sandboxError(file: string, rule: string, what: string, e: unknown): PolicyError {
@@ -96,7 +116,7 @@ export function compileSandboxModule(
         }
         exports.set(name, ref);
       }
-      return { isolate, exports };
+      return { isolate, context, module: mod, exports };
     } catch (e) {
       if (!isolate.isDisposed) isolate.dispose();
       throw e;
@@ -108,7 +128,11 @@ export function compileSandboxModule(
     file,
     call(exportName, input, forRule) {
       // A module that hit its memory cap lost its isolate; start it afresh for the next rule.
-      if (!live || live.isolate.isDisposed) live = start(forRule);
+      if (live?.isolate.isDisposed) {
+        disposeLive(live);
+        live = null;
+      }
+      if (!live) live = start(forRule);
       const fn = live.exports.get(exportName);
       if (!fn) throw new PolicyError('E_POLICY_SANDBOX', `JavaScript module has no export '${exportName}'`, { file, rule: forRule });
       try {
@@ -122,7 +146,7 @@ export function compileSandboxModule(
       }
     },
     dispose() {
-      if (live && !live.isolate.isDisposed) live.isolate.dispose();
+      if (live) disposeLive(live);
       live = null;
     },
   };

@@ -9,7 +9,8 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assessPackages } from '../../src/audit/assess-packages.js';
 import { DEFERRED_DIR } from '../../src/appliance/agent-layout.js';
@@ -33,22 +34,30 @@ const has = (tool: string): boolean => {
   }
 };
 
-async function plan(dir: string, files: string[], family: 'fedora' | 'arch') {
-  const policyFile = join(dir, 'policy.json5');
-  writeFileSync(
-    policyFile,
-    `{ name: 'fx', family: '${family}', extends: '${family}', rules: [{ id: 'fx-defer', scope: 'script', match: { package: 'fx-*' }, outcome: 'defer', reason: 'the test runs it at first boot' }] }\n`,
-  );
-  const loaded = loadPolicy(policyFile, { cwd: dir });
-  try {
-    const packages: Package[] = [];
-    for (const f of files) packages.push(await readPackageFile(f));
-    const assessed = await assessPackages(packages, () => loaded);
-    const verdicts = new Map<Scriptlet, Verdict>([...assessed].map(([s, a]) => [s, a.verdict]));
-    return { packages, verdicts, plan: buildPlan(packages, verdicts) };
-  } finally {
-    loaded.runtime.dispose();
-  }
+// The policies are loaded once, at module level, and live as long as the process: under tap, an
+// isolated-vm isolate created inside a test or disposed before exit makes isolated-vm 5.0.4 abort
+// the process at exit (IsolateEnvironment::GetCurrent assertion, SIGABRT) after every assertion
+// passed. A plain `node` run of the same calls exits cleanly.
+const policyDir = mkdtempSync(join(tmpdir(), 'scriptlet-foreign-policy-'));
+const loadedPolicies = Object.fromEntries(
+  (['fedora', 'arch'] as const).map((family) => {
+    const policyFile = join(policyDir, `fx-${family}.json5`);
+    writeFileSync(
+      policyFile,
+      `{ name: 'fx-${family}', family: '${family}', extends: '${family}', rules: [{ id: 'fx-defer', scope: 'script', match: { package: 'fx-*' }, outcome: 'defer', reason: 'the test runs it at first boot' }] }\n`,
+    );
+    return [family, loadPolicy(policyFile, { cwd: policyDir })];
+  }),
+) as Record<'fedora' | 'arch', ReturnType<typeof loadPolicy>>;
+t.teardown(() => rmSync(policyDir, { recursive: true, force: true }));
+
+async function plan(files: string[], family: 'fedora' | 'arch') {
+  const loaded = loadedPolicies[family];
+  const packages: Package[] = [];
+  for (const f of files) packages.push(await readPackageFile(f));
+  const assessed = await assessPackages(packages, () => loaded);
+  const verdicts = new Map<Scriptlet, Verdict>([...assessed].map(([s, a]) => [s, a.verdict]));
+  return { packages, verdicts, plan: buildPlan(packages, verdicts) };
 }
 
 const rpmSpec = (name: string, requires: string, log: string): string => `Name: ${name}
@@ -82,7 +91,7 @@ t.test('rpm fixtures: %pretrans < %pre < %post < %posttrans in dependency order,
   // fx-app requires fx-lib, so fx-lib's %pre and %post come first (the files are given app first).
   const app = await buildRpm(dir, 'fx-app', rpmSpec('fx-app', 'Requires: fx-lib', log));
   const lib = await buildRpm(dir, 'fx-lib', rpmSpec('fx-lib', '', log));
-  const { plan: p, verdicts } = await plan(dir, [app, lib], 'fedora');
+  const { plan: p, verdicts } = await plan([app, lib], 'fedora');
   t.ok([...verdicts.values()].filter((v) => v.phase !== 'preun').every((v) => v.outcome === 'defer' && v.rule.id === 'fx-defer'));
   t.same(
     p.deferred.map((s) => `${s.package}.${s.phase}`),
@@ -128,7 +137,7 @@ t.test('Arch fixtures (tar + zstd): pre_install and post_install called with the
   const pkginfo = (name: string, version: string, depend = ''): string => `pkgname = ${name}\npkgver = ${version}\narch = any\n${depend ? `depend = ${depend}\n` : ''}`;
   const app = buildArchPackage(dir, 'fx-app', { pkginfo: pkginfo('fx-app', '1:2.5-3', 'fx-lib'), install: INSTALL(log), payload: { 'usr/share/fx-app/x': 'x' } });
   const lib = buildArchPackage(dir, 'fx-lib', { pkginfo: pkginfo('fx-lib', '0.9-1'), install: INSTALL(log) });
-  const { plan: p } = await plan(dir, [app, lib], 'arch');
+  const { plan: p } = await plan([app, lib], 'arch');
   t.same(
     p.deferred.map((s) => [s.package, s.phase, s.args]),
     [
