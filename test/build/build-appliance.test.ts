@@ -69,7 +69,7 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   const env = { ...process.env, SUPERMIN_KERNEL: kernel.kernel, SUPERMIN_MODULES: kernel.modules, SUPERMIN_KERNEL_VERSION: kernel.version, SOURCE_DATE_EPOCH: '1700000000' };
   const dir = t.testdir({ 'policy.json5': POLICY });
   // openssh-server's postinst needs Essential tools no package depends on (ucf: getopt, awk; debconf: perl).
-  const packages = ['openssh-server', 'perl-base', 'dash', 'mount', 'coreutils', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login', 'base-passwd', 'scriptlet-test-user', 'scriptlet-test-slow'];
+  const packages = ['openssh-server', 'perl-base', 'dash', 'mount', 'coreutils', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login', 'base-passwd', 'e2fsprogs', 'scriptlet-test-user', 'scriptlet-test-slow'];
 
   const prep = await cli(['prepare', '-q', '--policy', 'policy.json5', '--cache-dir', cacheDir('scriptlet-build'), '-o', 'prepared', ...packages], env, dir);
   t.equal(prep.code, 0, prep.err);
@@ -126,7 +126,14 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   const finishedBefore = [...first.console.matchAll(/scriptlet-agent: end id=(\S+) state=ok/g)].map((m) => m[1] as string);
 
   // 2: the agent resumes; nothing that finished runs again; the slow script runs from the start.
-  const second = await boot();
+  // A power cut can leave ext2 damaged (seen: the agent could not create its journal's temp file).
+  // With e2fsprogs in the image, /init checks the root first, as a boot-time fsck would; after a
+  // repair it restarts the machine, and the boot after that runs the agent on a clean filesystem.
+  let second = await boot();
+  if (/scriptlet init: e2fsck repaired/.test(second.console)) {
+    t.notMatch(second.console, /scriptlet-agent: start/, 'nothing ran on the damaged filesystem');
+    second = await boot();
+  }
   t.equal(second.timedOut, false);
   t.match(second.console, new RegExp(`scriptlet-agent: done result=ok ok=${manifest.deferred.length} failed=0`));
   for (const id of finishedBefore) t.notOk(started(second.console).includes(id), `${id} finished before the cut and did not run again`);
