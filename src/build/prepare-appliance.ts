@@ -53,6 +53,7 @@ import { dpkgFileLists, dpkgPathOwners } from './dpkg-file-lists.js';
 import { downloadDebs } from './download-debs.js';
 import { guestAgentDir } from './guest-agent-dir.js';
 import { HostPackageView } from './host-package-view.js';
+import { initWrapperWarnings } from './init-wrapper-needs.js';
 import { startHook } from './start-hook.js';
 
 /** Sorts after supermin's base.tar.gz, so our files win over the base image's. */
@@ -330,9 +331,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const check = checkDeferredTools(steps.length > 0 ? [agentNeeds, ...steps] : steps, view, ownersOf, analyses);
   if (check.errors.length > 0) throw check.errors[0];
   warnings.push(...check.warnings);
-  if (hook.init === 'none' && steps.length > 0 && !findInPath(view, 'mount')) {
-    warnings.push('the /init wrapper needs mount to mount /proc, /dev and /run; add the mount package');
-  }
+  warnings.push(...initWrapperWarnings(view, hook.init, steps.length));
 
   // supermin copies host files after unpacking tarballs: a staged package file would be overwritten,
   // so it is left out of the overlay; the image gets the host's copy, as the host's scripts left it.
