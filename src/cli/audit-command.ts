@@ -15,7 +15,8 @@ import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { progressReporter } from './progress.js';
-import { addAuditTraces, checkTraceSandbox, traceCount, type AuditTraceOptions } from './audit-trace.js';
+import { addAuditTraces, checkTraceSandbox, type AuditTraceOptions } from './audit-trace.js';
+import { wholeNumber } from './whole-number.js';
 
 type FailOn = 'defer' | 'risk';
 type ReportFormat = 'table' | 'json' | 'sarif';
@@ -133,8 +134,8 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
     .option('--trace', 'also run each install script in the sandbox of `scriptlet trace` and report what it did beside its verdict (needs bubblewrap)')
     .option('--trace-root <dir>', 'with --trace: run over this root tree (default: a cached minbase with the package\'s dependencies)')
     .option('--trace-base <packages>', 'with --trace: comma-separated packages of one cached minbase tree shared by every package')
-    .option('--trace-timeout <seconds>', 'with --trace: per-script timeout', traceCount(86400), 60)
-    .option('--trace-jobs <n>', 'with --trace: traces run at the same time', traceCount(64), 1)
+    .option('--trace-timeout <seconds>', 'with --trace: per-script timeout', wholeNumber(86400), 60)
+    .option('--trace-jobs <n>', 'with --trace: traces run at the same time', wholeNumber(64), 1)
     .action(async (paths: string[], opts: AuditOptions) => {
       setExit(await runAudit(paths, opts, io));
     });

@@ -6,7 +6,6 @@
  * without it gets one clear error instead of a report full of failures.
  */
 import { existsSync, statSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import type { AuditResult, AuditScript } from '../audit/audit-result.js';
 import { ScriptletError, ToolError } from '../errors.js';
@@ -25,15 +24,6 @@ export interface AuditTraceOptions {
   traceBase?: string;
   traceTimeout: number;
   traceJobs: number;
-}
-
-/** Option parser for the --trace-* counts: a whole number from 1 to `max`. */
-export function traceCount(max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`a whole number from 1 to ${max}`);
-    return n;
-  };
 }
 
 /** Scripts a fresh install runs by themselves, with the arguments plan/script-invocation gives. */

@@ -13,6 +13,7 @@ import { runTool } from '../process/run-tool.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface BootCliOptions {
   console?: string;
@@ -31,14 +32,6 @@ export interface BootCliOptions {
 const KVM_GRACE_MS = 20_000;
 
 const DONE_MARKER = '/var/lib/scriptlet/done';
-
-function positive(max: number, what: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`a whole number of ${what} from 1 to ${max}`);
-    return n;
-  };
-}
 
 function accel(value: string): AccelChoice {
   if (value !== 'auto' && value !== 'kvm' && value !== 'tcg') throw new InvalidArgumentError('auto, kvm or tcg');
@@ -199,8 +192,8 @@ export const registerBoot: RegisterCommand = (program: Command, io, setExit) => 
     )
     .argument('<appliance-dir>', 'directory with kernel, initrd and root from scriptlet build -f ext2')
     .option('--console <file>', 'write the serial console to FILE instead of the terminal')
-    .option('--timeout <seconds>', 'stop qemu after this long', positive(86400, 'seconds'), 600)
-    .option('-m, --memory <MiB>', 'guest memory in MiB', positive(65536, 'MiB'), 512)
+    .option('--timeout <seconds>', 'stop qemu after this long', wholeNumber(86400, 'seconds'), 600)
+    .option('-m, --memory <MiB>', 'guest memory in MiB', wholeNumber(65536, 'MiB'), 512)
     .option('--accel <accel>', 'auto (KVM when /dev/kvm is usable, else TCG), kvm or tcg', accel, 'auto' as AccelChoice)
     .option('--snapshot', 'discard the guest’s writes to the root disk (the image stays as built)')
     .option('-q, --quiet', 'no progress on the terminal: no console (unless --console), no status line; only the result and errors')

@@ -16,8 +16,9 @@ import type { SuperminFormat } from '../supermin/supermin-argv.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
-import { countVerbose, printWarnings, seconds } from './prepare-command.js';
+import { countVerbose, printWarnings } from './prepare-command.js';
 import { progressReporter } from './progress.js';
+import { wholeNumber } from './whole-number.js';
 
 interface BuildCliOptions {
   format: SuperminFormat;
@@ -198,7 +199,7 @@ export const registerBuild: RegisterCommand = (program: Command, io, setExit) =>
     .option('-v, --verbose', 'show supermin’s output (twice: its file lists)', countVerbose, 0)
     .option('--use-installed', 'read scripts and config files from the installed system instead of downloading the packages')
     .option('--cache-dir <dir>', 'where downloaded packages and kernels are kept (default: $XDG_CACHE_HOME/scriptlet)')
-    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', seconds, DEFAULT_STEP_TIMEOUT)
+    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', wholeNumber(604800, 'seconds'), DEFAULT_STEP_TIMEOUT)
     .option('-q, --quiet', 'no progress on the terminal')
     .action(async (inputs: string[], opts: BuildCliOptions) => {
       setExit(await runBuild(inputs, opts, io));

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { assessPackages } from '../audit/assess-packages.js';
 import { gatherPackages } from '../audit/gather-packages.js';
 import { IoError, ScriptletError, UsageError } from '../errors.js';
@@ -16,6 +16,7 @@ import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { policyChooser } from './policy-chooser.js';
 import { progressReporter } from './progress.js';
+import { wholeNumber } from './whole-number.js';
 
 interface PlanOptions {
   installed?: boolean;
@@ -100,12 +101,6 @@ export async function runPlan(paths: string[], opts: PlanOptions, io: CliIo): Pr
   }
 }
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 1 || n > 604800) throw new InvalidArgumentError('a whole number of seconds from 1 to 604800');
-  return n;
-}
-
 export const registerPlan: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('plan')
@@ -123,7 +118,7 @@ export const registerPlan: RegisterCommand = (program: Command, io, setExit) => 
     .option('--policy <file|name>', 'policy for every package (default: debian for .deb, fedora for .rpm, arch for Arch)')
     .option('--json', 'print the plan as JSON (format: docs/plan-json.md)')
     .option('-o, --output <file>', 'write the plan to a file instead of standard output')
-    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', seconds, DEFAULT_STEP_TIMEOUT)
+    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', wholeNumber(604800, 'seconds'), DEFAULT_STEP_TIMEOUT)
     .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
     .option('-q, --quiet', 'no progress on the terminal')
     .action(async (paths: string[], opts: PlanOptions) => {

@@ -5,7 +5,7 @@
  * `--keep-going` an unreadable package or a failed trace is reported instead of ending the run.
  */
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ScriptletError } from '../errors.js';
 import { readPackageFile } from '../formats/read-package-file.js';
 import { isInstallPhase, type Package, type PackageFormat, type Scriptlet } from '../formats/types.js';
@@ -21,6 +21,7 @@ import { verifyTranslation, type VerifyMismatch } from '../trace/verify-translat
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { traceEnvironment } from './trace-command.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface VerifyOptions {
   policy?: string;
@@ -163,18 +164,6 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
   return failed.length > 0 ? ExitCode.gate : ExitCode.ok;
 }
 
-function jobsValue(value: string): number {
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
-  return n;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 1 || n > 86400) throw new InvalidArgumentError('a whole number of seconds from 1 to 86400');
-  return n;
-}
-
 /** Adds `verify` under the `policy` command. */
 export function registerPolicyVerify(policy: Command, io: CliIo, setExit: (code: number) => void): void {
   policy
@@ -189,8 +178,8 @@ export function registerPolicyVerify(policy: Command, io: CliIo, setExit: (code:
     .option('--json', 'print the results as JSON')
     .option('--root <dir>', 'trace over this root tree (default: the cached minbase with the package\'s dependencies)')
     .option('--base <packages>', 'comma-separated packages for one cached minbase tree shared by every package (advised for many packages)')
-    .option('--timeout <seconds>', 'per-script timeout', seconds, 120)
-    .option('-j, --jobs <n>', 'traces run at the same time', jobsValue, 1)
+    .option('--timeout <seconds>', 'per-script timeout', wholeNumber(86400, 'seconds'), 120)
+    .option('-j, --jobs <n>', 'traces run at the same time', wholeNumber(64), 1)
     .option('--keep-going', 'report unreadable packages and failed traces at the end instead of stopping (exit 2)')
     .option('--progress', 'one line on stderr per traced script')
     .option('--cache-dir <dir>', 'cache for base trees (default: $XDG_CACHE_HOME/scriptlet)')

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { cacheHome } from '../build/cache-home.js';
 import { prepareAppliance } from '../build/prepare-appliance.js';
 import { summarizeManifest } from '../build/summarize-manifest.js';
@@ -10,6 +10,7 @@ import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
 import { progressReporter } from './progress.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface PrepareCliOptions {
   output: string;
@@ -20,12 +21,6 @@ export interface PrepareCliOptions {
   lock?: string;
   verbose: number;
   quiet?: boolean;
-}
-
-export function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 1 || n > 604800) throw new InvalidArgumentError('a whole number of seconds from 1 to 604800');
-  return n;
 }
 
 export function countVerbose(_: string, previous: number): number {
@@ -81,7 +76,7 @@ export const registerPrepare: RegisterCommand = (program: Command, io, setExit) 
     .option('--use-installed', 'read scripts and config files from the installed system instead of downloading the packages')
     .option('--policy <file|name>', 'policy for every package (default: the shipped debian policy)')
     .option('--cache-dir <dir>', 'where downloaded packages are kept (default: $XDG_CACHE_HOME/scriptlet)')
-    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', seconds, DEFAULT_STEP_TIMEOUT)
+    .option('--timeout <seconds>', 'timeout of each deferred step at first boot', wholeNumber(604800, 'seconds'), DEFAULT_STEP_TIMEOUT)
     .option('--lock <file>', 'passed to supermin --lock')
     .option('-v, --verbose', 'show supermin’s output (twice: its file lists)', countVerbose, 0)
     .option('-q, --quiet', 'no progress on the terminal')

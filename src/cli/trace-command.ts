@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { cacheHome } from '../build/cache-home.js';
 import { FormatError, IoError, UsageError } from '../errors.js';
 import { readPackageFile } from '../formats/read-package-file.js';
@@ -17,6 +17,7 @@ import type { ScratchChoice } from '../trace/scratch-tree.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
+import { wholeNumber } from './whole-number.js';
 
 interface TraceCliOptions {
   script?: string;
@@ -95,14 +96,6 @@ export async function runTrace(file: string, opts: TraceCliOptions, io: CliIo): 
   return traceFailed(report) ? ExitCode.gate : ExitCode.ok;
 }
 
-function positive(max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`a whole number from 1 to ${max}`);
-    return n;
-  };
-}
-
 export const registerTrace: RegisterCommand = (program: Command, io, setExit) => {
   program
     .command('trace')
@@ -120,12 +113,12 @@ export const registerTrace: RegisterCommand = (program: Command, io, setExit) =>
     .option('--base <packages>', 'comma-separated packages for the cached minbase tree (default: the package\'s Depends and Pre-Depends)')
     .option('--suite <name>', 'Debian suite of the minbase tree (default: the host\'s)')
     .option('--json', 'print the report as JSON')
-    .option('--timeout <seconds>', 'kill the sandbox after this long', positive(86400), 120)
+    .option('--timeout <seconds>', 'kill the sandbox after this long', wholeNumber(86400), 120)
     .option('--preseed <file>', 'debconf selections loaded (debconf-set-selections) before the script runs')
     .option('--no-tty', 'run on pipes instead of a pseudo-terminal')
     .option('--xtrace', "also trace the script's shell (sh -x / bash -x)")
     .option('--userns', 'use a user namespace even when running as root (owners other than 0 then cannot be set)')
-    .option('--max-procs <n>', 'process limit for the sandbox', positive(1_000_000), 512)
+    .option('--max-procs <n>', 'process limit for the sandbox', wholeNumber(1_000_000), 512)
     .option('--keep', 'keep the scratch directory')
     .addOption(
       new Option('--scratch <how>', 'writable tree: an overlay of the root (milliseconds), a copy of it (cp -a), or auto (overlay, else copy)')
