@@ -22,7 +22,9 @@ export const cacheCommands: Record<FixedKind, readonly string[]> = {
   'python-bytecode': ['sh', '-c', 'command -v py3compile >/dev/null && py3compile -p all || python3 -m compileall -q /usr/lib/python3'],
   'man-db': ['mandb', '-q'],
   'ca-certificates': ['update-ca-certificates'],
-  initramfs: ['sh', '-c', 'command -v update-initramfs >/dev/null && update-initramfs -u || dracut -f --regenerate-all'],
+  // An image without initramfs-tools or dracut has no initramfs of its own to refresh (dpkg
+  // likewise processes the trigger only when initramfs-tools is installed).
+  initramfs: ['sh', '-c', 'if command -v update-initramfs >/dev/null; then update-initramfs -u; elif command -v dracut >/dev/null; then dracut -f --regenerate-all; fi'],
   dictd: ['dictdconfig', '-w'],
 };
 
