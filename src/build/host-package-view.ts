@@ -39,6 +39,19 @@ export class HostPackageView implements ImageView {
   private readonly fromBase = new Set<string>();
   private readonly root: string;
   private readonly base: string | undefined;
+  /**
+   * Host and base paths already looked at: neither tree changes during a build, and resolving
+   * paths through merged-/usr links stats the same parents over and over.
+   */
+  private readonly stats = new Map<string, NodeStat | undefined>();
+  private readonly links = new Map<string, string>();
+
+  private lstatHost(path: string): NodeStat | undefined {
+    if (this.stats.has(path)) return this.stats.get(path);
+    const st = lstatHost(path);
+    this.stats.set(path, st);
+    return st;
+  }
 
   constructor(o: HostPackageViewOptions) {
     this.root = o.root;
@@ -73,18 +86,23 @@ export class HostPackageView implements ImageView {
 
   private literal(path: string): NodeStat | undefined {
     if (this.base && this.fromBase.has(path)) {
-      const st = lstatHost(join(this.base, ...splitPath(path)));
+      const st = this.lstatHost(join(this.base, ...splitPath(path)));
       if (st) return st;
     }
     if (!this.visible.has(path)) return undefined;
-    return lstatHost(join(this.root, ...splitPath(path)));
+    return this.lstatHost(join(this.root, ...splitPath(path)));
   }
 
   private literalLink(path: string): string | undefined {
     const st = this.literal(path);
     if (st?.type !== 'symlink') return undefined;
-    const host = this.base && this.fromBase.has(path) && lstatHost(join(this.base, ...splitPath(path))) ? join(this.base, ...splitPath(path)) : join(this.root, ...splitPath(path));
-    return readlinkSync(host, 'utf8');
+    const host = this.base && this.fromBase.has(path) && this.lstatHost(join(this.base, ...splitPath(path))) ? join(this.base, ...splitPath(path)) : join(this.root, ...splitPath(path));
+    let target = this.links.get(host);
+    if (target === undefined) {
+      target = readlinkSync(host, 'utf8');
+      this.links.set(host, target);
+    }
+    return target;
   }
 
   private readonly raw = {
@@ -119,7 +137,7 @@ export class HostPackageView implements ImageView {
   readFile(path: string): Buffer | undefined {
     const p = resolvePath(this.raw, path, true);
     if (this.literal(p)?.type !== 'file') return undefined;
-    const host = this.base && this.fromBase.has(p) && lstatHost(join(this.base, ...splitPath(p))) ? join(this.base, ...splitPath(p)) : join(this.root, ...splitPath(p));
+    const host = this.base && this.fromBase.has(p) && this.lstatHost(join(this.base, ...splitPath(p))) ? join(this.base, ...splitPath(p)) : join(this.root, ...splitPath(p));
     try {
       return readFileSync(host);
     } catch (e) {

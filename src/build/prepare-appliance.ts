@@ -41,7 +41,7 @@ import type { LoadedPolicy } from '../policy/load-policy.js';
 import type { Verdict } from '../policy/verdict.js';
 import { lastLines, runTool } from '../process/run-tool.js';
 import { checkPackageNames } from '../supermin/check-package-names.js';
-import { dpkgClosure, type ClosurePackage } from '../supermin/dpkg-closure.js';
+import { dpkgClosure, type ClosurePackage, type InstalledStanza } from '../supermin/dpkg-closure.js';
 import type { SuperminInstall } from '../supermin/probe-supermin.js';
 import { runSupermin } from '../supermin/run-supermin.js';
 import { superminPrepareArgv } from '../supermin/supermin-argv.js';
@@ -87,17 +87,19 @@ export interface Prepared {
   superminDir: string;
 }
 
-/** The packages the appliance gets, as supermin will resolve them. */
-async function appliancePackages(superminDir: string, admindir: string, signal?: AbortSignal) {
-  const kept = readFileSync(join(superminDir, 'packages'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
+/** The host's installed packages, read once: supermin resolves the appliance's packages from them. */
+interface HostPackages {
+  stanzas: InstalledStanza[];
+  arch: string;
+  installed: Map<string, Package>;
+}
+
+async function hostPackages(admindir: string, signal?: AbortSignal): Promise<HostPackages> {
   const db = await readDpkgDatabase(admindir);
   const arch = await runTool(['dpkg', '--print-architecture'], { signal, timeoutMs: 60_000, missingHint: 'dpkg is needed on a Debian host' });
   if (arch.code !== 0) throw new ToolError('E_TOOL_FAILED', `dpkg --print-architecture failed: ${lastLines(arch.stderr, 3)}`);
-  const closure = dpkgClosure(
-    kept,
-    db.map((d) => ({
+  return {
+    stanzas: db.map((d) => ({
       name: d.package.name,
       version: d.package.version,
       arch: d.package.arch,
@@ -105,10 +107,20 @@ async function appliancePackages(superminDir: string, admindir: string, signal?:
       depends: d.package.depends,
       preDepends: d.package.preDepends,
     })),
-    arch.stdout.trim(),
-  );
-  const installed = new Map(db.filter((d) => d.status.state === 'installed').map((d) => [`${d.package.name}:${d.package.arch}`, d.package]));
-  return { kept, closure, installed };
+    arch: arch.stdout.trim(),
+    installed: new Map(db.filter((d) => d.status.state === 'installed').map((d) => [`${d.package.name}:${d.package.arch}`, d.package])),
+  };
+}
+
+/** The names supermin --prepare kept (it drops unknown ones silently). */
+function keptNames(superminDir: string): string[] {
+  return readFileSync(join(superminDir, 'packages'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+}
+
+function sameClosure(a: readonly ClosurePackage[], b: readonly ClosurePackage[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.name === b[i]?.name && p.version === b[i]?.version && p.arch === b[i]?.arch);
 }
 
 /** Reads the base image's config files into a scratch directory for the image view. */
@@ -233,7 +245,15 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const superminDir = join(outDir, SUPERMIN_DIR);
   mkdirSync(outDir);
   progress('supermin --prepare', 0, 1);
-  await runSupermin(
+  // supermin --prepare mostly waits for apt and its own subprocesses, so the scripts are read and
+  // classified meanwhile, for the closure of the names asked for. supermin keeps exactly the
+  // installed ones of those (checked above), so that is the closure it resolves; its `packages`
+  // file is compared afterwards, and the scripts are read again if it differs.
+  const local = new AbortController();
+  const abort = (): void => local.abort();
+  if (o.signal?.aborted) local.abort();
+  o.signal?.addEventListener('abort', abort, { once: true });
+  const superminDone = runSupermin(
     superminPrepareArgv({
       binary: o.supermin.binary,
       packages: o.packages,
@@ -242,19 +262,39 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
       ...(o.verbose ? { verbose: o.verbose } : {}),
       ...(o.lockFile ? { lockFile: o.lockFile } : {}),
     }),
-    { signal: o.signal, env: o.io.env, ...(o.verbose ? { onStdout: (c) => o.io.stderr(c.toString('utf8')) } : {}) },
+    { signal: local.signal, env: o.io.env, ...(o.verbose ? { onStdout: (c) => o.io.stderr(c.toString('utf8')) } : {}) },
   );
-
-  const { closure, installed } = await appliancePackages(superminDir, admindir, o.signal);
-  const packages = await readPackages(closure, installed, o, progress, warnings);
-  const installScripts = packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
-
-  const policies = new Map<string, LoadedPolicy>();
-  let assessments: Map<Scriptlet, ScriptAssessment>;
+  let superminFinished = false;
+  void superminDone.then(
+    () => (superminFinished = true),
+    () => undefined,
+  );
+  const aheadDone = (async () => {
+    const host = await hostPackages(admindir, local.signal);
+    const closure = dpkgClosure(o.packages, host.stanzas, host.arch);
+    const aheadWarnings: string[] = [];
+    const classified = await classifyScripts(closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
+    if (!superminFinished) progress('supermin --prepare', 0, 1);
+    return { host, closure, classified, aheadWarnings };
+  })();
+  let ahead: Awaited<typeof aheadDone>;
   try {
-    assessments = await assessPackages(installScripts, policyChooser(o.io, o.policy, policies), (d, t) => progress('classifying scripts', d, t));
+    [, ahead] = await Promise.all([superminDone, aheadDone]);
+  } catch (e) {
+    local.abort();
+    await Promise.allSettled([superminDone, aheadDone]);
+    throw e;
   } finally {
-    for (const loaded of policies.values()) loaded.runtime.dispose();
+    o.signal?.removeEventListener('abort', abort);
+  }
+  const closure = dpkgClosure(keptNames(superminDir), ahead.host.stanzas, ahead.host.arch);
+  let installScripts: Package[];
+  let assessments: Map<Scriptlet, ScriptAssessment>;
+  if (sameClosure(closure, ahead.closure)) {
+    ({ packages: installScripts, assessments } = ahead.classified);
+    warnings.push(...ahead.aheadWarnings);
+  } else {
+    ({ packages: installScripts, assessments } = await classifyScripts(closure, ahead.host.installed, o, progress, warnings));
   }
 
   progress('applying actions', 0, 1);
@@ -335,10 +375,18 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
 
   // supermin copies host files after unpacking tarballs: a staged package file would be overwritten,
   // so it is left out of the overlay; the image gets the host's copy, as the host's scripts left it.
-  const packageFiles = new Set([...lists.values()].flat().map((p) => view.canonical(p)));
+  // Only a listed path with a staged file's name can be one (canonical keeps the last component),
+  // so the other tens of thousands are not resolved.
+  const staged = stagedEntries(applied, view);
+  const stagedNames = new Set(staged.map((e) => e.path.slice(e.path.lastIndexOf('/') + 1)));
+  const packageFiles = new Set(
+    [...lists.values()]
+      .flat()
+      .filter((p) => stagedNames.has(p.slice(p.lastIndexOf('/') + 1)))
+      .map((p) => view.canonical(p)),
+  );
   const base = new Set(basePaths);
   const overwritten = (e: OverlayEntry): boolean => e.type === 'file' && packageFiles.has(`/${e.path}`) && !base.has(`/${e.path}`);
-  const staged = stagedEntries(applied, view);
   for (const e of staged.filter(overwritten)) {
     warnings.push(`/${e.path} is shipped by a package: supermin copies the host's file (with the host's owner and mode) instead of the build's change`);
   }
@@ -380,6 +428,25 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   await writeOverlayTar(join(superminDir, OVERLAY_NAME), entries, { mtime: epoch, allowTopLevel: tops });
   writeFileSync(join(outDir, MANIFEST_NAME), manifestText);
   return { manifest, superminDir };
+}
+
+/** The closure's install scripts, read and classified by policy. */
+async function classifyScripts(
+  closure: readonly ClosurePackage[],
+  installed: ReadonlyMap<string, Package>,
+  o: PrepareOptions,
+  progress: (stage: string, done: number, total: number) => void,
+  warnings: string[],
+): Promise<Classified> {
+  const packages = await readPackages(closure, installed, o, progress, warnings);
+  const installScripts = packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
+  const policies = new Map<string, LoadedPolicy>();
+  try {
+    const assessments = await assessPackages(installScripts, policyChooser(o.io, o.policy, policies), (d, t) => progress('classifying scripts', d, t));
+    return { packages: installScripts, assessments };
+  } finally {
+    for (const loaded of policies.values()) loaded.runtime.dispose();
+  }
 }
 
 async function readPackages(
