@@ -35,7 +35,7 @@ const repo = findRepo();
 const cli = join(repo, 'bin', 'scriptlet.js');
 
 /** The set scripts/setup builds: openssh-server and what its scripts and the appliance need. */
-const DEFAULT_SET = ['openssh-server', 'dash', 'mount', 'coreutils', 'base-passwd', 'perl-base', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login'];
+const DEFAULT_SET = ['openssh-server', 'dash', 'mount', 'coreutils', 'base-passwd', 'perl-base', 'sed', 'grep', 'mawk', 'util-linux', 'findutils', 'libc-bin', 'login', 'e2fsprogs'];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
