@@ -9,6 +9,10 @@
  *   node dist/bench/build-benchmark.js agent [--steps N] [--rounds R]
  *       In a booted appliance (TCG): N trivial deferred steps run by the agent, against the same
  *       scripts run directly by a sh loop; the difference per step is the agent's overhead.
+ *   node dist/bench/build-benchmark.js agent-chroot [--steps N] [--rounds R]
+ *       The same comparison natively, in a chroot-format appliance (the agent runs on the host's CPU
+ *       there): `scriptlet build -f chroot`, then the bench's init under bwrap (user namespace,
+ *       fresh /proc, /run and /tmp), as test/build runs the agent of a chroot appliance.
  *   node dist/bench/build-benchmark.js first-boot [--policy FILE] [--label TEXT] [PACKAGE...]
  *       Builds an ext2 appliance (default policy, or e.g. bench/defer-all.json5) and times its first
  *       boot with `scriptlet boot --snapshot`, with the agent's per-step seconds from the console.
@@ -162,8 +166,11 @@ async function benchBuild(): Promise<void> {
   ]);
 }
 
-/** The bench's /init: times the steps run directly and by the agent, alternating, then powers off. */
-function agentInit(rounds: number): string {
+/**
+ * The bench's init: times the steps run directly and by the agent, alternating, then powers off
+ * (in a VM) or just ends (in a chroot).
+ */
+function agentInit(rounds: number, end: 'poweroff' | 'exit' = 'poweroff'): string {
   return `#!/bin/sh
 B=/var/lib/scriptlet-bench
 ns() { date +%s%N; }
@@ -182,17 +189,11 @@ while [ $r -le ${rounds} ]; do
   echo "BENCH round=$r direct_ns=$((t1 - t0)) agent_ns=$((t2 - t1)) agent_rc=$rc"
   r=$((r + 1))
 done
-sync
-echo o > /proc/sysrq-trigger
-sleep 60
-`;
+${end === 'poweroff' ? 'sync\necho o > /proc/sysrq-trigger\nsleep 60\n' : 'exit 0\n'}`;
 }
 
-async function benchAgent(): Promise<void> {
-  const startLoad = load();
-  const n = Number(values.steps);
-  const rounds = Number(values.rounds);
-  const steps: DeferredStep[] = Array.from({ length: n }, (_, i) => ({
+function benchSteps(n: number): DeferredStep[] {
+  return Array.from({ length: n }, (_, i) => ({
     id: `${String(i + 1).padStart(3, '0')}-bench.postinst`,
     package: 'bench',
     phase: 'postinst',
@@ -203,35 +204,81 @@ async function benchAgent(): Promise<void> {
     timeoutSeconds: 60,
     reason: 'benchmark',
   }));
+}
+
+/**
+ * A prepared appliance of a small set whose own install scripts are all dropped (so the image's
+ * agent has nothing to do), plus the bench's init and a relocated agent root holding the steps.
+ */
+async function prepareAgentBench(n: number, rounds: number, end: 'poweroff' | 'exit'): Promise<string> {
   const entries: OverlayEntry[] = [
-    { type: 'file', path: 'usr/local/sbin/bench-init', mode: 0o755, content: agentInit(rounds) },
-    ...[...renderDeferredPlan(steps)].map(([path, f]): OverlayEntry => ({ type: 'file', path: `var/lib/scriptlet-bench/root/${path.replace(/^\//, '')}`, mode: f.mode, content: typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents) })),
+    { type: 'file', path: 'usr/local/sbin/bench-init', mode: 0o755, content: agentInit(rounds, end) },
+    ...[...renderDeferredPlan(benchSteps(n))].map(([path, f]): OverlayEntry => ({ type: 'file', path: `var/lib/scriptlet-bench/root/${path.replace(/^\//, '')}`, mode: f.mode, content: typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents) })),
   ];
-  // Every install script of the small set is dropped, so the image's own agent has nothing to do
-  // and the boot reaches the bench's init quickly.
   const policy = join(work, 'drop-all.json5');
   writeFileSync(policy, "{ name: 'drop-all', family: 'debian', rules: [{ id: 'drop-all', scope: 'script', match: { package: '*' }, outcome: 'drop', reason: 'benchmark' }] }\n");
   const prepared = join(work, 'prepared');
   execFileSync('node', ['--no-node-snapshot', cli, 'prepare', '-q', '--policy', policy, '-o', prepared, 'dash', 'coreutils', 'mount', 'util-linux', 'base-passwd'], { stdio: 'inherit' });
   await writeOverlayTar(join(prepared, 'supermin.d', 'zz-bench.tar'), entries, { mtime: 1700000000 });
-  const app = join(work, 'agent-app');
-  execFileSync('node', ['--no-node-snapshot', cli, 'build', '-q', '--size', '1G', '-o', app, prepared], { stdio: 'inherit' });
-  const boot = await bootAppliance({ kernel: join(app, 'kernel'), initrd: join(app, 'initrd'), root: join(app, 'root'), timeoutMs: 1_800_000, snapshot: true, append: ['scriptlet.init=/usr/local/sbin/bench-init'] });
-  const results = [...boot.console.matchAll(/BENCH round=(\d+) direct_ns=(\d+) agent_ns=(\d+) agent_rc=(\d+)/g)].map((m) => ({ round: Number(m[1]), direct: Number(m[2]) / 1e6, agent: Number(m[3]) / 1e6, rc: Number(m[4]) }));
-  if (results.length === 0) throw new Error(`no BENCH lines on the console:\n${boot.console.slice(-3000)}`);
+  return prepared;
+}
+
+interface AgentRound {
+  round: number;
+  direct: number;
+  agent: number;
+  rc: number;
+}
+
+function parseAgentRounds(output: string): AgentRound[] {
+  const results = [...output.matchAll(/BENCH round=(\d+) direct_ns=(\d+) agent_ns=(\d+) agent_rc=(\d+)/g)].map((m) => ({ round: Number(m[1]), direct: Number(m[2]) / 1e6, agent: Number(m[3]) / 1e6, rc: Number(m[4]) }));
+  if (results.length === 0) throw new Error(`no BENCH lines in the output:\n${output.slice(-3000)}`);
+  return results;
+}
+
+function recordAgent(title: string, startLoad: string, n: number, where: string, results: AgentRound[], verdict: string): void {
   const per = results.map((r) => (r.agent - r.direct) / n);
-  record('guest agent overhead per step', [
+  record(title, [
     ...facts(startLoad),
-    `- ${n} trivial deferred steps (\`/bin/sh script configure ''\` with DPKG_MAINTSCRIPT_* set; the script tests \`$1\` and exits 0), rendered by renderDeferredPlan and run with \`SCRIPTLET_ROOT\` inside the booted appliance, qemu ${boot.accel}, 1 vCPU`,
-    '- baseline: the same scripts run by a sh loop with output appended to a log (what the agent does minus its bookkeeping); agent: `agent run` from an empty state (journal fsync+rename twice per step, checksum, log, watchdog, console line)',
-    '- times from `date +%s%N` in the guest',
+    `- ${n} trivial deferred steps (\`/bin/sh script configure ''\` with DPKG_MAINTSCRIPT_* set; the script tests \`$1\` and exits 0), rendered by renderDeferredPlan and run with \`SCRIPTLET_ROOT\` ${where}`,
+    '- baseline: the same scripts run by a sh loop with output appended to a log (what the agent does minus its bookkeeping); agent: `agent run` from an empty state (per step: setsid, and one `sync -f` for the journal append that holds the result and the next step\'s `started`; per run: `date`, one `sha256sum` for all scripts, the first journal write as a rewrite, status.json, done marker; a watchdog `sleep 1` a second)',
+    '- times from `date +%s%N` inside',
     '',
     '| round | direct loop ms | agent ms | agent exit | overhead per step ms |',
     '| --- | --- | --- | --- | --- |',
     ...results.map((r, i) => `| ${r.round} | ${fmt(r.direct)} | ${fmt(r.agent)} | ${r.rc} | ${fmt(per[i] as number)} |`),
     '',
-    `Median overhead per step: ${fmt(median(per))} ms (target: under 20 ms). Guest under ${boot.accel}: software emulation, many times slower than hardware per fork/exec.`,
+    `Median overhead per step: ${fmt(median(per))} ms (target: under 20 ms). ${verdict}`,
   ]);
+}
+
+async function benchAgent(): Promise<void> {
+  const startLoad = load();
+  const n = Number(values.steps);
+  const prepared = await prepareAgentBench(n, Number(values.rounds), 'poweroff');
+  const app = join(work, 'agent-app');
+  execFileSync('node', ['--no-node-snapshot', cli, 'build', '-q', '--size', '1G', '-o', app, prepared], { stdio: 'inherit' });
+  const boot = await bootAppliance({ kernel: join(app, 'kernel'), initrd: join(app, 'initrd'), root: join(app, 'root'), timeoutMs: 1_800_000, snapshot: true, append: ['scriptlet.init=/usr/local/sbin/bench-init'] });
+  recordAgent('guest agent overhead per step', startLoad, n, `inside the booted appliance, qemu ${boot.accel}, 1 vCPU`, parseAgentRounds(boot.console), `Guest under ${boot.accel}: software emulation, many times slower than hardware per fork/exec.`);
+}
+
+async function benchAgentChroot(): Promise<void> {
+  const startLoad = load();
+  const n = Number(values.steps);
+  const prepared = await prepareAgentBench(n, Number(values.rounds), 'exit');
+  const app = join(work, 'agent-chroot');
+  execFileSync('node', ['--no-node-snapshot', cli, 'build', '-q', '-f', 'chroot', '-o', app, prepared], { stdio: 'inherit' });
+  const argv = ['--unshare-all', '--uid', '0', '--gid', '0', '--bind', app, '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/run', '--tmpfs', '/tmp', '/usr/local/sbin/bench-init'];
+  const out = execFileSync('bwrap', argv, { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, timeout: 600_000 });
+  recordAgent('guest agent overhead per step, chroot appliance (native)', startLoad, n, `in a chroot-format appliance under bwrap on the host CPU (${app.startsWith(tmpdir()) ? 'in the temp dir' : app}, ${fsType(app)})`, parseAgentRounds(out), 'Native: the chroot appliance format runs the agent on the host CPU.');
+}
+
+function fsType(path: string): string {
+  try {
+    return `filesystem ${execFileSync('stat', ['-f', '-c', '%T', path], { encoding: 'utf8' }).trim()}`;
+  } catch {
+    return 'filesystem unknown';
+  }
 }
 
 async function benchFirstBoot(): Promise<void> {
@@ -256,10 +303,10 @@ async function benchFirstBoot(): Promise<void> {
   ]);
 }
 
-const modes: Record<string, () => Promise<void>> = { build: benchBuild, agent: benchAgent, 'first-boot': benchFirstBoot };
+const modes: Record<string, () => Promise<void>> = { build: benchBuild, agent: benchAgent, 'agent-chroot': benchAgentChroot, 'first-boot': benchFirstBoot };
 const run = modes[mode ?? ''];
 if (!run) {
-  process.stderr.write('usage: build-benchmark.js build|agent|first-boot [options] [PACKAGE...]\n');
+  process.stderr.write('usage: build-benchmark.js build|agent|agent-chroot|first-boot [options] [PACKAGE...]\n');
   process.exit(2);
 }
 try {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AgentRoot, alive, findShells, makeRoot, readJournal, readText, runAgent, type Shell, step, writeText } from '../helpers/agent-harness.js';
@@ -122,15 +122,38 @@ for (const shell of shells) {
     t.equal(readJournal(r).size, 2);
   });
 
+  t.test(`${shell.name}: a torn last record (power cut during an append) counts as none; the next write drops it`, async (t) => {
+    const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a')), step(shell, '0002-b.postinst', counting('b'))]);
+    const at = '2026-11-26T04:00:00Z';
+    // The previous agent's records: a started and finished, b started; b's result was cut short.
+    writeText(
+      join(r.state, 'journal'),
+      `0001-a.postinst\tstarted\t-\t1\t-\t${at}\n0001-a.postinst\tok\t0\t1\t-\t${at}\n0002-b.postinst\tstarted\t-\t1\t-\t${at}\n0002-b.postinst\tok\t0\t1\t-\t2026-11-2`,
+    );
+    const st = await runAgent(r, shell, ['status', '--json']);
+    t.match(JSON.parse(st.stdout), { result: 'incomplete', ok: 1, pending: 1, steps: [{ state: 'ok' }, { state: 'started', attempts: 1 }] }, 'status reads the last whole record of each step');
+    const res = await runAgent(r, shell, []);
+    t.equal(res.code, 0);
+    t.equal(runs(r, 'a'), 0, 'the finished step did not run again');
+    t.equal(runs(r, 'b'), 1, 'the step whose result was torn ran again');
+    const j = readJournal(r);
+    t.notOk(j.torn, 'the torn line is gone');
+    t.match(j.get('0002-b.postinst'), { state: 'ok', attempts: 2 });
+    t.equal(readText(join(r.state, 'journal')).split('\n').filter((l) => l.startsWith('0001-a.postinst')).length, 1, 'the rewrite kept one record per step');
+  });
+
   t.test(`${shell.name}: a journal write that fails (disk full, no reserve left) stops the run and keeps the journal`, async (t) => {
-    // On its first run the step makes the agent's next journal write hit ENOSPC, and takes away
-    // the space the agent set aside for the journal.
+    // On its first run the step makes the agent's next journal write hit ENOSPC, an append as well
+    // as a rewrite, and takes away the space the agent set aside for the journal. It keeps the
+    // journal as it was in journal.before, for the test to put back as "the disk after a reboot".
     const sabotage =
-      'if [ "$(wc -l <"$SCRIPTLET_ROOT/count.a")" -eq 1 ]; then rm -f "$SCRIPTLET_ROOT/var/lib/scriptlet/reserve"; ln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"; fi\n';
+      'if [ "$(wc -l <"$SCRIPTLET_ROOT/count.a")" -eq 1 ]; then S="$SCRIPTLET_ROOT/var/lib/scriptlet"; rm -f "$S/reserve"; cp "$S/journal" "$S/journal.before"; ln -sf /dev/full "$S/journal"; ln -s /dev/full "$S/journal.tmp"; fi\n';
     const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', sabotage)), step(shell, '0002-b.postinst', counting('b'))]);
     const res = await runAgent(r, shell, []);
     t.equal(res.code, 3);
     t.match(readText(r.console), /error cannot write the journal .* after step 0001-a\.postinst; it will run again/);
+    t.ok(lstatSync(join(r.state, 'journal')).isSymbolicLink(), 'nothing replaced the journal');
+    renameSync(join(r.state, 'journal.before'), join(r.state, 'journal'));
     t.match(readJournal(r).get('0001-a.postinst'), { state: 'started', attempts: 1 }, 'the journal still says started');
     t.equal(runs(r, 'b'), 0, 'no step runs unrecorded');
     t.notOk(existsSync(join(r.state, 'done')));
@@ -143,7 +166,7 @@ for (const shell of shells) {
 
   t.test(`${shell.name}: a step that fills the disk: its result goes into the reserve, the run stops, nothing is lost`, async (t) => {
     // The step's output "fills the disk": from then on every new file the agent makes fails.
-    const fill = 'echo "last words before the disk filled"\nln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"\nexit 1\n';
+    const fill = 'echo "last words before the disk filled"\nln -sf /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal"\nln -s /dev/full "$SCRIPTLET_ROOT/var/lib/scriptlet/journal.tmp"\nexit 1\n';
     const r = makeRoot(t.testdir(), [step(shell, '0001-a.postinst', counting('a', fill)), step(shell, '0002-b.postinst', counting('b'))]);
     const res = await runAgent(r, shell, []);
     t.equal(res.code, 3, 'the run stops and says so');
@@ -163,12 +186,17 @@ for (const shell of shells) {
     t.match(JSON.parse(readText(join(r.state, 'status.json'))), { result: 'failed', failed: 1, ok: 1 });
   });
 
-  // Journal writes in a run are counted from 1: a started, a result, b started, b result.
-  const faults: { point: string; expect: { a: number; b: number; aJournal: string | undefined; tmp: boolean } }[] = [
-    { point: 'journal-written:1', expect: { a: 1, b: 1, aJournal: undefined, tmp: true } },
-    { point: 'journal-written:2', expect: { a: 2, b: 1, aJournal: 'started', tmp: true } },
-    { point: 'journal-renamed:2', expect: { a: 1, b: 1, aJournal: 'ok', tmp: false } },
-    { point: 'journal-written:3', expect: { a: 1, b: 1, aJournal: 'ok', tmp: true } },
+  // Journal writes in a run are counted from 1: a rewrite with "a started" (the first write of a
+  // run rewrites the file), an append of "a ok" with "b started", an append of "b ok". A killed
+  // agent is not a power cut: an append it made stays in the file, synced or not (the VM test
+  // shows the loss of an unsynced append).
+  const faults: { point: string; expect: { a: number; b: number; aJournal: string | undefined; bJournal: string | undefined; tmp: boolean } }[] = [
+    { point: 'journal-written:1', expect: { a: 1, b: 1, aJournal: undefined, bJournal: undefined, tmp: true } },
+    { point: 'journal-renamed:1', expect: { a: 1, b: 1, aJournal: 'started', bJournal: undefined, tmp: false } },
+    { point: 'journal-synced:1', expect: { a: 1, b: 1, aJournal: 'started', bJournal: undefined, tmp: false } },
+    { point: 'journal-written:2', expect: { a: 1, b: 1, aJournal: 'ok', bJournal: 'started', tmp: false } },
+    { point: 'journal-synced:2', expect: { a: 1, b: 1, aJournal: 'ok', bJournal: 'started', tmp: false } },
+    { point: 'journal-written:3', expect: { a: 1, b: 1, aJournal: 'ok', bJournal: 'ok', tmp: false } },
   ];
   for (const { point, expect } of faults) {
     t.test(`${shell.name}: fault injection (test hook) cuts at ${point}; the journal is the old or the new one, never a mix`, async (t) => {
@@ -180,8 +208,11 @@ for (const shell of shells) {
       t.equal(readText(join(r.root, 'proc/sysrq-trigger')), 'b\n', 'the machine was told to reset without syncing');
       t.match(readText(r.console), new RegExp(`fault power cut at ${point.replace(':', ' #')}`));
       t.equal(existsSync(join(r.state, 'journal.tmp')), expect.tmp, `temp journal ${expect.tmp ? 'left' : 'gone'}`);
-      t.equal(readJournal(r).get('0001-a.postinst')?.state, expect.aJournal, 'the committed journal');
-      t.notOk(readJournal(r).has('0002-b.postinst'), 'b never started');
+      const journal = readJournal(r);
+      t.equal(journal.get('0001-a.postinst')?.state, expect.aJournal, 'the committed journal');
+      t.equal(journal.get('0002-b.postinst')?.state, expect.bJournal);
+      t.notOk(journal.torn, 'no torn line');
+      t.equal(runs(r, 'a') + runs(r, 'b'), expect.aJournal === 'ok' ? (expect.bJournal === 'ok' ? 2 : 1) : 0, 'only steps whose result is in the journal ran');
 
       // The next boot comes without the fault word (the VM test boots the copy again the same way).
       writeText(join(r.root, 'proc/cmdline'), 'console=ttyS0 root=/dev/vda\n');

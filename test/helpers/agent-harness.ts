@@ -157,14 +157,19 @@ export interface JournalEntry {
   time: string;
 }
 
-/** Parses the journal strictly: any line not in the agent's format fails the test that reads it. */
-export function readJournal(r: AgentRoot): Map<string, JournalEntry> {
+/**
+ * The journal's current state per step: its last line for each step wins (the agent appends a
+ * record per change). Parsed strictly: a complete line not in the agent's format fails the test
+ * that reads it. An unterminated last line is a torn append, which the agent ignores; so does
+ * this (`torn` says whether there was one).
+ */
+export function readJournal(r: AgentRoot): Map<string, JournalEntry> & { torn?: boolean } {
   const file = join(r.state, 'journal');
-  const entries = new Map<string, JournalEntry>();
+  const entries: Map<string, JournalEntry> & { torn?: boolean } = new Map<string, JournalEntry>();
   if (!existsSync(file)) return entries;
-  const text = readFileSync(file, 'utf8');
-  if (text !== '' && !text.endsWith('\n')) throw new Error(`journal does not end with a newline: ${JSON.stringify(text)}`);
-  for (const line of text.split('\n').slice(0, -1)) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  entries.torn = lines.pop() !== '';
+  for (const line of lines) {
     const f = line.split('\t');
     const [id, state, rc, attempts, note, time] = f;
     if (
@@ -177,7 +182,7 @@ export function readJournal(r: AgentRoot): Map<string, JournalEntry> {
     ) {
       throw new Error(`malformed journal line ${JSON.stringify(line)}`);
     }
-    if (entries.has(id)) throw new Error(`journal has two lines for ${id}`);
+    entries.delete(id);
     entries.set(id, { state: state as JournalEntry['state'], rc: rc!, attempts: Number(attempts), note: note!, time: time! });
   }
   return entries;
