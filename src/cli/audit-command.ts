@@ -69,7 +69,7 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
     progress.done();
     const result = assembleAuditResult(run.entries);
     if (opts.trace) {
-      await addAuditTraces(result, opts, io, (done, total) => progress('tracing', done, total));
+      await addAuditTraces(result, opts, io, (done, total, stage) => progress(stage ? `tracing (${stage})` : 'tracing', done, total));
       progress.done();
     }
     const text =

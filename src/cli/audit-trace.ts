@@ -74,7 +74,12 @@ function sameScript(a: AuditScript, s: Scriptlet): boolean {
  * Traces every install script of `result` that a fresh install runs and sets its `trace`. Scripts
  * that cannot be traced get a `not-traced` entry saying why; other scripts are left as they were.
  */
-export async function addAuditTraces(result: AuditResult, opts: AuditTraceOptions, io: CliIo, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function addAuditTraces(
+  result: AuditResult,
+  opts: AuditTraceOptions,
+  io: CliIo,
+  onProgress?: (done: number, total: number, stage?: string) => void,
+): Promise<void> {
   const jobs: Job[] = [];
   const notTraced = (script: AuditScript, reason: string): void => {
     script.trace = { status: 'not-traced', reason };
@@ -121,6 +126,10 @@ export async function addAuditTraces(result: AuditResult, opts: AuditTraceOption
         forceUserns: false,
         maxProcs: 512,
         keep: false,
+        // Making a base tree takes minutes the first time: shown beside the count.
+        onStage: (stage) => {
+          if (!stage.startsWith('running')) onProgress?.(done, jobs.length, stage);
+        },
       });
       trace = summariseTrace(report);
     } catch (e) {

@@ -20,7 +20,8 @@ import { tracePackageScript } from '../trace/trace-package.js';
 import { verifyTranslation, type VerifyMismatch } from '../trace/verify-translation.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
-import { traceEnvironment } from './trace-command.js';
+import { progressReporter } from './progress.js';
+import { traceEnvironment, traceFeedback } from './trace-command.js';
 import { wholeNumber } from './whole-number.js';
 
 export interface VerifyOptions {
@@ -32,6 +33,8 @@ export interface VerifyOptions {
   jobs: number;
   keepGoing?: boolean;
   progress?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
   scratch: ScratchChoice;
   cacheDir?: string;
 }
@@ -105,41 +108,63 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
     for (const l of cache.values()) l.runtime.dispose();
   }
 
+  // -v: a line per traced script (as --progress) and each stage; by default a count on a terminal.
+  const lines = Boolean(opts.progress || opts.verbose);
+  const feedback = traceFeedback(io, { quiet: opts.quiet, verbose: opts.verbose });
+  const count = progressReporter(io, !opts.quiet && !lines);
   let done = 0;
-  const results = await mapLimited(jobs, opts.jobs, async (j): Promise<VerifiedScript> => {
-    const base = { package: j.pkg.name, file: j.file, phase: j.script.entry ?? j.script.phase, outcome: j.verdict.outcome, rule: j.verdict.rule.id };
-    let r: VerifiedScript;
-    try {
-      const report = await tracePackageScript(j.path, j.pkg, j.script, {
-        ...traceEnvironment(io, opts),
-        timeoutSeconds: opts.timeout,
-        tty: false,
-        xtrace: false,
-        forceUserns: false,
-        maxProcs: 512,
-        keep: false,
-        scratch: opts.scratch,
-      });
-      r = {
-        ...base,
-        exitCode: report.result.exitCode,
-        timedOut: report.result.timedOut,
-        durationMs: report.result.durationMs,
-        ...(report.sandbox.preinstalled !== undefined ? { preinstalled: report.sandbox.preinstalled } : {}),
-        mismatches: verifyTranslation(j.verdict, report),
-      };
-    } catch (e) {
-      if (!opts.keepGoing || !(e instanceof ScriptletError)) throw e;
-      r = { ...base, exitCode: null, timedOut: false, durationMs: 0, mismatches: [], error: e.toOneLine() };
-    }
-    done++;
-    if (opts.progress) {
-      const state = r.error ? 'ERROR' : r.mismatches.length > 0 ? 'FAIL' : 'ok';
-      io.stderr(`[${done}/${jobs.length}] ${state} ${r.package} ${r.phase} (${r.timedOut ? 'timeout' : `exit ${r.exitCode}`}, ${r.mismatches.length} mismatches)\n`);
-    }
-    return r;
-  });
-
+  // The first trace over a new base tree waits minutes for mmdebstrap: say so on the count's line.
+  let label = 'tracing';
+  const stage = (st: string): void => {
+    if (st.startsWith('running')) return;
+    label = `tracing (${st})`;
+    count(label, done, jobs.length);
+  };
+  if (jobs.length > 0) count(label, 0, jobs.length);
+  let results: VerifiedScript[];
+  try {
+    results = await mapLimited(jobs, opts.jobs, async (j): Promise<VerifiedScript> => {
+      const base = { package: j.pkg.name, file: j.file, phase: j.script.entry ?? j.script.phase, outcome: j.verdict.outcome, rule: j.verdict.rule.id };
+      let r: VerifiedScript;
+      try {
+        const report = await tracePackageScript(j.path, j.pkg, j.script, {
+          ...traceEnvironment(io, opts),
+          timeoutSeconds: opts.timeout,
+          tty: false,
+          xtrace: false,
+          forceUserns: false,
+          maxProcs: 512,
+          keep: false,
+          scratch: opts.scratch,
+          // Each trace's own 'running' stage would fight over the one line when several run at once.
+          ...(opts.verbose ? { onStage: feedback.onStage, onOutput: feedback.onOutput } : lines ? {} : { onStage: stage }),
+          ...(feedback.onWait ? { onWait: feedback.onWait } : {}),
+        });
+        r = {
+          ...base,
+          exitCode: report.result.exitCode,
+          timedOut: report.result.timedOut,
+          durationMs: report.result.durationMs,
+          ...(report.sandbox.preinstalled !== undefined ? { preinstalled: report.sandbox.preinstalled } : {}),
+          mismatches: verifyTranslation(j.verdict, report),
+        };
+      } catch (e) {
+        if (!opts.keepGoing || !(e instanceof ScriptletError)) throw e;
+        r = { ...base, exitCode: null, timedOut: false, durationMs: 0, mismatches: [], error: e.toOneLine() };
+      }
+      done++;
+      label = 'tracing';
+      count(label, done, jobs.length);
+      if (lines) {
+        const state = r.error ? 'ERROR' : r.mismatches.length > 0 ? 'FAIL' : 'ok';
+        io.stderr(`[${done}/${jobs.length}] ${state} ${r.package} ${r.phase} (${r.timedOut ? 'timeout' : `exit ${r.exitCode}`}, ${r.mismatches.length} mismatches)\n`);
+      }
+      return r;
+    });
+  } finally {
+    count.done();
+    feedback.done();
+  }
   const failed = results.filter((r) => r.mismatches.length > 0);
   const summary =
     `${packages} packages read (${unreadable.length} unreadable), ${withJobs} with dropped or translated install scripts; ` +
@@ -148,7 +173,7 @@ export async function runVerify(files: string[], opts: VerifyOptions, io: CliIo)
     `${failed.length} with mismatches, ${failed.reduce((n, r) => n + r.mismatches.length, 0)} mismatches; ${((Date.now() - started) / 1000).toFixed(0)} s\n`;
   if (opts.json) {
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-    if (opts.progress) io.stderr(summary);
+    if (lines) io.stderr(summary);
   } else {
     for (const r of results) {
       const ok = r.mismatches.length === 0 && !r.error;
@@ -181,7 +206,9 @@ export function registerPolicyVerify(policy: Command, io: CliIo, setExit: (code:
     .option('--timeout <seconds>', 'per-script timeout', wholeNumber(86400, 'seconds'), 120)
     .option('-j, --jobs <n>', 'traces run at the same time', wholeNumber(64), 1)
     .option('--keep-going', 'report unreadable packages and failed traces at the end instead of stopping (exit 2)')
-    .option('--progress', 'one line on stderr per traced script')
+    .option('--progress', 'one line on stderr per traced script, wherever stderr goes (for logs)')
+    .option('-v, --verbose', "as --progress, plus each stage and mmdebstrap's output while it makes a base tree")
+    .option('-q, --quiet', 'no progress on the terminal (the count of traced scripts)')
     .option('--cache-dir <dir>', 'cache for base trees (default: $XDG_CACHE_HOME/scriptlet)')
     .addOption(new Option('--scratch <how>', 'writable tree for each trace (see scriptlet trace)').choices(['auto', 'overlay', 'copy']).default('auto'))
     .action(async (files: string[], opts: VerifyOptions) => {

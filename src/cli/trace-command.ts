@@ -17,6 +17,7 @@ import type { ScratchChoice } from '../trace/scratch-tree.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './io.js';
+import { progressReporter } from './progress.js';
 import { wholeNumber } from './whole-number.js';
 
 interface TraceCliOptions {
@@ -34,6 +35,8 @@ interface TraceCliOptions {
   keep?: boolean;
   cacheDir?: string;
   scratch: ScratchChoice;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 const defaultPhase = { deb: 'postinst', rpm: 'post', arch: 'post_install' } as const;
@@ -63,6 +66,28 @@ export function traceEnvironment(io: CliIo, o: Partial<Pick<TraceCliOptions, 'ca
   };
 }
 
+/**
+ * What a trace tells the user while it works, as build and audit do: on a terminal, the stage it is
+ * in (making a base tree takes minutes the first time); nothing with -q, in pipes or in CI; with -v,
+ * each stage as a line and mmdebstrap's own output, wherever stderr goes.
+ */
+export function traceFeedback(io: CliIo, opts: { quiet?: boolean; verbose?: boolean }): Pick<TracePackageOptions, 'onStage' | 'onOutput' | 'onWait'> & { done: () => void } {
+  if (opts.verbose) {
+    return {
+      onStage: (stage) => io.stderr(`scriptlet: ${stage}\n`),
+      onOutput: (chunk) => io.stderr(chunk),
+      onWait: () => io.stderr('scriptlet: waiting for another process making the same base tree\n'),
+      done: () => undefined,
+    };
+  }
+  const progress = progressReporter(io, !opts.quiet);
+  return {
+    onStage: (stage) => progress(stage, 0, 1),
+    ...(opts.quiet ? {} : { onWait: () => io.stderr('scriptlet: waiting for another process making the same base tree\n') }),
+    done: () => progress.done(),
+  };
+}
+
 export function traceFailed(r: TraceReport): boolean {
   return r.result.timedOut || r.result.exitCode !== 0;
 }
@@ -80,18 +105,24 @@ export async function runTrace(file: string, opts: TraceCliOptions, io: CliIo): 
       throw new IoError(`cannot read the preseed file: ${(cause as Error).message}`, { file: p }, { cause });
     }
   }
-  const report = await tracePackageScript(path, pkg, s, {
-    ...traceEnvironment(io, opts),
-    timeoutSeconds: opts.timeout,
-    tty: opts.tty,
-    xtrace: Boolean(opts.xtrace),
-    ...(preseed ? { preseed } : {}),
-    forceUserns: Boolean(opts.userns),
-    maxProcs: opts.maxProcs,
-    keep: Boolean(opts.keep),
-    scratch: opts.scratch,
-    onWait: () => io.stderr('scriptlet: waiting for another process making the same base tree\n'),
-  });
+  const { done, ...feedback } = traceFeedback(io, opts);
+  let report: TraceReport;
+  try {
+    report = await tracePackageScript(path, pkg, s, {
+      ...traceEnvironment(io, opts),
+      timeoutSeconds: opts.timeout,
+      tty: opts.tty,
+      xtrace: Boolean(opts.xtrace),
+      ...(preseed ? { preseed } : {}),
+      forceUserns: Boolean(opts.userns),
+      maxProcs: opts.maxProcs,
+      keep: Boolean(opts.keep),
+      scratch: opts.scratch,
+      ...feedback,
+    });
+  } finally {
+    done();
+  }
   io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTraceText(report));
   return traceFailed(report) ? ExitCode.gate : ExitCode.ok;
 }
@@ -126,6 +157,8 @@ export const registerTrace: RegisterCommand = (program: Command, io, setExit) =>
         .default('auto'),
     )
     .option('--cache-dir <dir>', 'cache for base trees (default: $XDG_CACHE_HOME/scriptlet)')
+    .option('-v, --verbose', "each stage as a line on stderr, and mmdebstrap's output while it makes a base tree")
+    .option('-q, --quiet', 'no progress on the terminal (stages such as making the base tree), no waiting note')
     .action(async (file: string, opts: TraceCliOptions) => {
       if (opts.root !== undefined && opts.base !== undefined) throw new UsageError('--root and --base exclude each other');
       setExit(await runTrace(file, opts, io));

@@ -22,6 +22,10 @@ export interface BaseTreeOptions {
   /** Host user is root: mmdebstrap runs in root mode, else in unshare mode. */
   asRoot: boolean;
   onWait?: () => void;
+  /** Told each step of making a new tree (minutes the first time), for progress. */
+  onStage?: (stage: string) => void;
+  /** mmdebstrap's own output, as it comes (otherwise it runs --quiet). */
+  onOutput?: (chunk: string) => void;
 }
 
 export interface BaseTree {
@@ -60,10 +64,16 @@ export async function ensureBaseTree(opts: BaseTreeOptions): Promise<BaseTree> {
     const tarball = `${dir}.tar`;
     rmSync(partial, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
-    const argv = ['mmdebstrap', '--quiet', '--variant=minbase', `--mode=${opts.asRoot ? 'root' : 'unshare'}`];
+    const output = opts.onOutput;
+    const argv = ['mmdebstrap', ...(output ? [] : ['--quiet']), '--variant=minbase', `--mode=${opts.asRoot ? 'root' : 'unshare'}`];
     if (include.length > 0) argv.push(`--include=${include.join(',')}`);
     argv.push(opts.suite, tarball);
-    const made = await runTool(argv, { timeoutMs: 1_800_000, missingHint: 'apt-get install mmdebstrap (or give --root with a tree)' });
+    opts.onStage?.(`making the ${opts.suite} minbase tree${include.length ? ` + ${include.length} packages` : ''} with mmdebstrap (once; minutes)`);
+    const made = await runTool(argv, {
+      timeoutMs: 1_800_000,
+      missingHint: 'apt-get install mmdebstrap (or give --root with a tree)',
+      ...(output ? { onStdout: (c: Buffer) => output(c.toString('utf8')), onStderr: (c: Buffer) => output(c.toString('utf8')) } : {}),
+    });
     if (made.code !== 0) {
       rmSync(tarball, { force: true });
       throw new ToolError('E_TOOL_FAILED', `mmdebstrap failed: ${lastLines(made.stderr, 5)}`, {
@@ -73,6 +83,7 @@ export async function ensureBaseTree(opts: BaseTreeOptions): Promise<BaseTree> {
       });
     }
     mkdirSync(partial);
+    opts.onStage?.('unpacking the base tree');
     const unpacked = await runTool(['tar', '-C', partial, '--numeric-owner', '-xf', tarball]);
     rmSync(tarball, { force: true });
     if (unpacked.code !== 0) throw new ToolError('E_TOOL_FAILED', `cannot unpack the base tree: ${lastLines(unpacked.stderr, 3)}`, { file: tarball });

@@ -31,6 +31,10 @@ export interface TracePackageOptions {
   /** Overlay or copy of the root (default auto: an overlay where one can be mounted). */
   scratch?: ScratchChoice;
   onWait?: () => void;
+  /** Told each step (making the base tree, running the script), for progress. */
+  onStage?: (stage: string) => void;
+  /** mmdebstrap's output while a base tree is made (-v). */
+  onOutput?: (chunk: string) => void;
 }
 
 /** Names apt can install: the first alternative of each dependency group, arch qualifiers dropped. */
@@ -75,16 +79,20 @@ export async function resolveTraceRoot(pkg: Package, opts: TracePackageOptions):
     include,
     asRoot: process.getuid?.() === 0,
     ...(opts.onWait ? { onWait: opts.onWait } : {}),
+    ...(opts.onStage ? { onStage: opts.onStage } : {}),
+    ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
   });
   return { kind: 'base', dir: base.dir, label: `base ${base.key} (minbase${base.include.length ? ` + ${base.include.join(' ')}` : ''})` };
 }
 
 export async function tracePackageScript(file: string, pkg: Package, s: Scriptlet, opts: TracePackageOptions, root?: TraceRoot): Promise<TraceReport> {
+  const tree = root ?? (await resolveTraceRoot(pkg, opts));
+  opts.onStage?.(`running the ${s.entry ?? s.phase} of ${pkg.name} in the sandbox`);
   return traceScript({
     pkg,
     packageFile: file,
     scriptlet: s,
-    root: root ?? (await resolveTraceRoot(pkg, opts)),
+    root: tree,
     workParent: opts.workParent,
     timeoutSeconds: opts.timeoutSeconds,
     tty: opts.tty,
