@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import JSON5 from 'json5';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { Type, type Static } from '@sinclair/typebox';
 import { IoError, PolicyError } from '../errors.js';
 import type { PackageFormat } from '../formats/types.js';
@@ -34,7 +34,10 @@ export const ExpectationSchema = Type.Object(
 );
 export type Expectation = Static<typeof ExpectationSchema>;
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile<Expectation>(ExpectationSchema);
+// Compiled on first use: every CLI command loads this module, only `policy test` reads fixtures.
+let compiled: ValidateFunction<Expectation> | undefined;
+const expectationValidator = (): ValidateFunction<Expectation> =>
+  (compiled ??= new Ajv({ allErrors: false, strict: false }).compile<Expectation>(ExpectationSchema));
 
 export interface FixtureResult {
   name: string;
@@ -64,6 +67,7 @@ export function parseExpectation(text: string, file: string): Expectation {
       column: err.columnNumber,
     });
   }
+  const validate = expectationValidator();
   if (!validate(data)) {
     const e = validate.errors![0]!;
     const key = e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : undefined;

@@ -7,7 +7,7 @@ import { PolicyError } from '../errors.js';
 import { compileSandboxModule, defaultSandboxLimits, type SandboxLimits, type SandboxModule } from './sandbox.js';
 import type { ResolvedPolicy, ResolvedRule } from './resolved-policy.js';
 import type { Translator } from './translator.js';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { ActionSchema, TranslatorResultSchema } from './action-schema.js';
 
 export interface PolicyRuntime {
@@ -20,15 +20,31 @@ export interface PolicyRuntime {
   dispose(): void;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validateResult = ajv.compile<Action[] | null>(TranslatorResultSchema);
-// One validator per action kind, so a bad action is reported against its own kind's shape.
-const validateKind = new Map(
-  ActionSchema.anyOf.map((s) => [String(s.properties.kind.const), ajv.compile(s)] as const),
-);
+interface ResultValidators {
+  result: ValidateFunction<Action[] | null>;
+  /** One validator per action kind, so a bad action is reported against its own kind's shape. */
+  kinds: Map<string, ValidateFunction>;
+}
+let validators: ResultValidators | undefined;
+
+/**
+ * Compiled on first use, not when the module loads: only JavaScript translators need them, most
+ * policies have none, and compiling these schemas took most of a second of every CLI start.
+ */
+function resultValidators(): ResultValidators {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    validators = {
+      result: ajv.compile<Action[] | null>(TranslatorResultSchema),
+      kinds: new Map(ActionSchema.anyOf.map((s) => [String(s.properties.kind.const), ajv.compile(s)] as const)),
+    };
+  }
+  return validators;
+}
 
 /** Why `out` is not a valid translator result, or null when it is. */
 function resultProblem(out: unknown): string | null {
+  const { result: validateResult, kinds: validateKind } = resultValidators();
   if (validateResult(out)) return null;
   if (!Array.isArray(out)) return `got ${describe(out)}`;
   for (const [i, item] of out.entries()) {
