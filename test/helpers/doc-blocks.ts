@@ -4,6 +4,8 @@
  *   <!-- not-run: REASON -->   the block is not run; REASON says why and which test covers it
  *   <!-- exit: N -->           the block is run and must end with exit status N (a tripped gate)
  *   <!-- same-as: PATH -->     the block shows a file of the repository and must equal it
+ *   <!-- slow: REASON -->      the block is run as written only when SCRIPTLET_DOCS_SLOW=1 (CI does, after
+ *                              the suite): it takes minutes (an ext2 build, a TCG boot) the suite cannot spend
  * Only ```sh blocks are commands; other fences are output, formats or illustrations.
  */
 export interface DocBlock {
@@ -13,11 +15,13 @@ export interface DocBlock {
   lang: string;
   text: string;
   notRun?: string;
+  /** Run only when SCRIPTLET_DOCS_SLOW=1; says why. */
+  slow?: string;
   exit: number;
   sameAs?: string;
 }
 
-const markerRe = /^<!--\s*(not-run|exit|same-as):\s*(.*?)\s*-->$/;
+const markerRe = /^<!--\s*(not-run|exit|same-as|slow):\s*(.*?)\s*-->$/;
 
 export function docBlocks(file: string, markdown: string): DocBlock[] {
   const lines = markdown.split('\n');
@@ -36,6 +40,7 @@ export function docBlocks(file: string, markdown: string): DocBlock[] {
       if (!m) break;
       if (m[1] === 'not-run') block.notRun = m[2]!;
       else if (m[1] === 'same-as') block.sameAs = m[2]!;
+      else if (m[1] === 'slow') block.slow = m[2]!;
       else block.exit = Number(m[2]);
     }
     blocks.push(block);
