@@ -143,9 +143,12 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   t.match(second.console, /TEST passwd sshd:[^:]*:\d+:65534::\/run\/sshd:\/usr\/sbin\/nologin/);
   t.match(second.console, /TEST passwd sltestd:[^:]*:\d+:\d+::\/nonexistent:\/usr\/sbin\/nologin/);
   t.match(second.console, /TEST end/);
+  // The journal is append-only: a step's last line is its state (docs/guest-agent.md).
   const journal = debugfsCat(root, '/var/lib/scriptlet/journal');
-  for (const line of journal.split('\n').filter((l) => l !== '')) {
-    const [id, state, , attempts] = line.split('\t');
+  const last = new Map<string, string[]>();
+  for (const line of journal.split('\n').filter((l) => l !== '')) last.set(line.split('\t')[0] as string, line.split('\t'));
+  t.same([...last.keys()].sort(), manifest.deferred.map((s) => s.id).sort(), 'every step is in the journal');
+  for (const [id, [, state, , attempts]] of last) {
     t.equal(state, 'ok', `${id} ok`);
     t.equal(attempts, id === slowId ? '2' : '1', `${id}: ${attempts} attempt(s)`);
   }
