@@ -482,5 +482,18 @@ export function explainDifferences(
       for (const e of byAccount.get(name) ?? []) result[i]!.push({ ...e, via: `the file belongs to ${name}, which ${e.step} makes (${e.via})` });
     }
   });
+  // A link only the reference has, to a file a deferred step makes, in the same directory: the
+  // step made the link too, under a name it computed (make-ssl-cert's `$(openssl x509 -hash)`.0).
+  const byPath = new Map<string, ExplainingStep[]>();
+  differences.forEach((d, i) => {
+    if (d.subject.kind === 'file' && result[i]!.length > 0) byPath.set(d.subject.path, result[i]!);
+  });
+  differences.forEach((d, i) => {
+    if (d.subject.kind !== 'file' || result[i]!.length > 0 || d.subject.scriptlet) return;
+    const target = d.subject.reference?.type === 'symlink' ? d.subject.reference.target : undefined;
+    if (!target || target.includes('/')) return;
+    const sibling = `${d.subject.path.slice(0, d.subject.path.lastIndexOf('/'))}/${target}`;
+    for (const e of byPath.get(sibling) ?? []) result[i]!.push({ ...e, via: `a link to ${sibling}, which ${e.step} makes (${e.via})` });
+  });
   return result;
 }

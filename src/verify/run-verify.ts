@@ -31,6 +31,7 @@ import { compareStates } from './compare-states.js';
 import { type DeferredAction, type DeferredScript, explainDifferences } from './explain-difference.js';
 import { readImageFacts } from './image-facts.js';
 import { OwnedView } from './owned-view.js';
+import { ownProgramResolver, parseDpkgList } from './own-programs.js';
 import { ensureReference } from './reference-build.js';
 import { readTarTree, type TarTree } from './tar-tree.js';
 import { readTreeState } from './tree-state.js';
@@ -71,6 +72,17 @@ export function installedPackages(status: string): string[] {
   return out.sort();
 }
 
+/** Each package's file list as the reference's dpkg recorded it (info/PKG.list or info/PKG:ARCH.list). */
+function packageFiles(reference: TarTree): (pkg: string) => string[] | undefined {
+  let names: string[] | undefined;
+  return (pkg) => {
+    names ??= reference.list('/var/lib/dpkg/info');
+    const file = names.find((n) => n === `${pkg}.list`) ?? names.find((n) => n.startsWith(`${pkg}:`) && n.endsWith('.list'));
+    const text = file === undefined ? undefined : reference.readFile(`/var/lib/dpkg/info/${file}`);
+    return text ? parseDpkgList(text.toString('utf8')) : undefined;
+  };
+}
+
 async function unpack(tarball: string, into: string): Promise<void> {
   mkdirSync(into, { recursive: true });
   // Device nodes cannot be made without root and are never compared. Documentation is a third
@@ -80,15 +92,24 @@ async function unpack(tarball: string, into: string): Promise<void> {
   if (res.code !== 0) throw new ToolError('E_TOOL_FAILED', `tar could not unpack ${tarball}: ${res.stderr.trim().split('\n').slice(-2).join(' / ')}`);
 }
 
-async function deferredScripts(plan: Plan, assessments: ReadonlyMap<Scriptlet, ScriptAssessment>, image: ImageView): Promise<DeferredScript[]> {
+/** A shell script's text can be analysed with the script; a Perl or Python helper is read as text. */
+const SHELL_SCRIPT = /^#!\s*(\/usr)?\/bin\/(env\s+)?(sh|bash|dash)\b/;
+
+async function deferredScripts(
+  plan: Plan,
+  assessments: ReadonlyMap<Scriptlet, ScriptAssessment>,
+  image: ImageView,
+  ownProgram: (pkg: string, name: string) => string | undefined,
+): Promise<DeferredScript[]> {
   const byScript = new Map<string, [Scriptlet, ScriptAssessment]>();
   for (const [s, a] of assessments) byScript.set(`${s.package}\0${s.phase}`, [s, a]);
-  const sourcedCache = new Map<string, { path: string; script: string; analysis: Analysis } | undefined>();
-  const readSourced = async (path: string, like: Scriptlet): Promise<{ path: string; script: string; analysis: Analysis } | undefined> => {
+  const sourcedCache = new Map<string, { path: string; script: string; analysis?: Analysis } | undefined>();
+  const readSourced = async (path: string, like: Scriptlet): Promise<{ path: string; script: string; analysis?: Analysis } | undefined> => {
     if (!sourcedCache.has(path)) {
       const text = readText(image, path);
       // A sourced file runs in the script's own shell: analyse it as part of that script.
-      sourcedCache.set(path, text === undefined ? undefined : { path, script: text, analysis: await analyse({ ...like, body: text, origin: path }) });
+      const shell = !text?.startsWith('#!') || SHELL_SCRIPT.test(text);
+      sourcedCache.set(path, text === undefined ? undefined : { path, script: text, ...(shell ? { analysis: await analyse({ ...like, body: text, origin: path }) } : {}) });
     }
     return sourcedCache.get(path);
   };
@@ -97,9 +118,13 @@ async function deferredScripts(plan: Plan, assessments: ReadonlyMap<Scriptlet, S
     const found = byScript.get(`${step.package}\0${step.phase}`);
     const analysis = found?.[1].analysis;
     const sourced = [];
-    // Sourced files, and helper scripts it runs by absolute path
-    // (/usr/share/postgresql-common/pg_updateaptconfig): their text is part of what the step does.
-    const helpers = (analysis?.commands ?? []).map((c) => c.name).filter((n): n is string => n !== null && n.startsWith('/') && readText(image, n)?.startsWith('#!') === true);
+    // Sourced files, helper scripts it runs by absolute path
+    // (/usr/share/postgresql-common/pg_updateaptconfig) and scripts of its own package it runs by
+    // name (update-exim4defaults): their text is part of what the step does.
+    const helpers = (analysis?.commands ?? [])
+      .map((c) => c.name)
+      .map((n) => (n === null || n.startsWith('/') ? n : ownProgram(step.package, n) ?? null))
+      .filter((n): n is string => n !== null && n.startsWith('/') && readText(image, n)?.startsWith('#!') === true);
     for (const path of [...new Set([...(analysis?.sourced ?? []), ...helpers])]) {
       const s = found && (await readSourced(path, found[0]));
       if (s) sourced.push(s);
@@ -167,7 +192,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       reason: w.reason,
       packages: [...new Set(w.actions.flatMap((a) => askers.get(a) ?? []))].sort(),
     }));
-    const explanations = explainDifferences(comparison.differences, await deferredScripts(plan, assessments, image), deferredActions, readImageFacts(image));
+    const explanations = explainDifferences(comparison.differences, await deferredScripts(plan, assessments, image, ownProgramResolver(packageFiles(reference))), deferredActions, readImageFacts(image));
     const explained: ExplainedDifference[] = [];
     const unexplained = comparison.differences.filter((d, i) => {
       const by = explanations[i] ?? [];

@@ -185,3 +185,24 @@ t.test('what a sourced file or a helper script does counts as part of the script
   const bare: DeferredScript = { ...s, sourced: [] };
   t.same(explainDifferences(diffs, [bare], [], noFacts), [[], []], 'without the sourced file nothing names them');
 });
+
+t.test('a link only the reference has, to a file a deferred step makes beside it, is that step\'s', async (t) => {
+  const helper = { path: '/usr/sbin/make-ssl-cert', script: '#!/bin/sh\nopenssl req -out /etc/ssl/certs/ssl-cert-snakeoil.pem\nln -sf "$filename" "${cryptfile}.$i"\n' };
+  const s = { ...(await script('ssl-cert', '#!/bin/sh\nmake-ssl-cert generate-default-snakeoil\n')), sourced: [helper] };
+  const [pem, hashLink, elsewhere, absolute] = explainDifferences(
+    [
+      missing('/etc/ssl/certs/ssl-cert-snakeoil.pem'),
+      missing('/etc/ssl/certs/62742064.0', link('ssl-cert-snakeoil.pem')),
+      missing('/etc/ssl/certs/00000000.0', link('other.pem')),
+      missing('/etc/ssl/certs/11111111.0', link('/etc/ssl/certs/ssl-cert-snakeoil.pem')),
+    ],
+    [s],
+    [],
+    noFacts,
+  );
+  t.equal(pem!.length, 1, 'the helper names the certificate');
+  t.equal(hashLink!.length, 1);
+  t.match(hashLink![0]!.via, /a link to \/etc\/ssl\/certs\/ssl-cert-snakeoil\.pem, which 001-ssl-cert\.postinst makes/);
+  t.same(elsewhere, [], 'a link to a file no step makes stays unexplained');
+  t.same(absolute, [], 'only a link beside its target (a computed name in the same directory)');
+});
