@@ -50,7 +50,7 @@ function setUp(dir: string): NodeJS.ProcessEnv {
 function run(t: Test, b: DocBlock, dir: string, env: NodeJS.ProcessEnv): void {
   prefetch(b.text, dir);
   const started = Date.now();
-  const r = spawnSync('bash', ['-euo', 'pipefail', '-c', b.text], { cwd: dir, env, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('bash', ['-euo', 'pipefail', '-c', b.text], { cwd: dir, env, encoding: 'utf8', timeout: b.slow ? 1_800_000 : 600_000 });
   const where = `${b.file}:${b.line}`;
   t.equal(r.status, b.exit, `${where} exits ${b.exit} (${((Date.now() - started) / 1000).toFixed(1)} s)`, {
     stdout: r.stdout.slice(-2000),
