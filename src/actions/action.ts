@@ -23,7 +23,11 @@ export type CacheKind =
   /** dictd's database list (dictdconfig -w) */
   | 'dictd'
   /** dictionaries-common's registries and defaults; args: the tool and its options */
-  | 'dictionaries-common';
+  | 'dictionaries-common'
+  /** X11 and Ghostscript font indexes (update-fonts-dir/-alias/-scale DIR, update-gsfontmap); args: the tool line */
+  | 'font-indexes'
+  /** udev's compiled hardware database (systemd-hwdb --usr update) */
+  | 'hwdb';
 
 /**
  * A test on a path the action depends on (`[ ! -e /etc/foo ] && touch /etc/foo`): the applier
@@ -85,6 +89,14 @@ export type Action =
   | { kind: 'sysusers'; config: string; /** inline sysusers.d lines, when not a file */ lines?: string[] }
   | { kind: 'cache'; cache: CacheKind; args?: string[] }
   | { kind: 'debconf-register'; template: string; question?: string }
+  /**
+   * `ucf [--three-way] TEMPLATE PATH` (dh_ucf): on a path with no file and no checksum recorded,
+   * ucf copies the package's template there (`cp -p`) and records its md5sum in
+   * /var/lib/ucf/hashfile (and the template in ucf's cache) for later upgrades to compare against.
+   */
+  | { kind: 'ucf'; template: string; path: string; threeWay: boolean }
+  /** `ucfr [--force] PACKAGE PATH`: records PACKAGE as the owner of PATH in /var/lib/ucf/registry. */
+  | { kind: 'ucf-register'; package: string; path: string; force: boolean }
   | { kind: 'conffile-op'; op: 'rm_conffile' | 'mv_conffile' | 'symlink_to_dir' | 'dir_to_symlink'; args: string[] };
 
 export type ActionKind = Action['kind'];

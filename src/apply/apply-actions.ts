@@ -21,6 +21,7 @@ import { applySysusers } from './apply-sysusers.js';
 import { applySysv } from './apply-sysv.js';
 import { applySystemdEnable, applySystemdPreset, findUnit, systemctlEnable } from './apply-systemd.js';
 import { applyTmpfiles } from './apply-tmpfiles.js';
+import { applyUcf, applyUcfRegister } from './apply-ucf.js';
 import { describeCondition } from './path-conditions.js';
 import { batchCommand } from './cache-commands.js';
 import { exists, type ImageView } from './image-view.js';
@@ -58,6 +59,8 @@ const phaseOf: Record<ActionKind, number> = {
   symlink: 1,
   remove: 1,
   tmpfiles: 1,
+  ucf: 1,
+  'ucf-register': 1,
   'systemd-enable': 2,
   'systemd-preset': 2,
   'sysv-enable': 2,
@@ -91,6 +94,10 @@ function applyOne(action: Action, ctx: ApplyContext): ApplyOutcome {
       return applyRemove(action, ctx);
     case 'tmpfiles':
       return applyTmpfiles(action, ctx);
+    case 'ucf':
+      return applyUcf(action, ctx);
+    case 'ucf-register':
+      return applyUcfRegister(action, ctx);
     case 'systemd-enable':
       return applySystemdEnable(action, ctx);
     case 'systemd-preset':

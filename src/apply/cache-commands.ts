@@ -7,7 +7,7 @@
  */
 import type { Action, CacheKind } from '../actions/action.js';
 
-type FixedKind = Exclude<CacheKind, 'emacs-add-ons' | 'dictionaries-common'>;
+type FixedKind = Exclude<CacheKind, 'emacs-add-ons' | 'dictionaries-common' | 'font-indexes'>;
 
 export const cacheCommands: Record<FixedKind, readonly string[]> = {
   ldconfig: ['ldconfig'],
@@ -26,6 +26,7 @@ export const cacheCommands: Record<FixedKind, readonly string[]> = {
   // likewise processes the trigger only when initramfs-tools is installed).
   initramfs: ['sh', '-c', 'if command -v update-initramfs >/dev/null; then update-initramfs -u; elif command -v dracut >/dev/null; then dracut -f --regenerate-all; fi'],
   dictd: ['dictdconfig', '-w'],
+  hwdb: ['systemd-hwdb', '--usr', 'update'],
 };
 
 const emacsPackageInstall = '/usr/lib/emacsen-common/emacs-package-install';
@@ -38,6 +39,9 @@ const emacsPackageInstall = '/usr/lib/emacsen-common/emacs-package-install';
  *   load, so the packages run one after another in install order.
  * - dictionaries-common: each distinct tool line (update-dictcommon-aspell, update-default-ispell
  *   --rebuild, …) once, since each regenerates its registry from every installed dictionary.
+ * - font indexes: each distinct tool line (update-fonts-dir --x11r7-layout 75dpi, update-gsfontmap)
+ *   once, since each rebuilds its index from every font installed in that directory; a line whose
+ *   tool the image lacks is skipped, as the packages' `if which update-fonts-dir` tests skip it.
  */
 export function batchCommand(kind: CacheKind, actions: readonly Action[]): string[] {
   const args = actions.flatMap((a) => (a.kind === 'cache' && a.cache === kind && a.args ? [a.args] : []));
@@ -55,6 +59,11 @@ export function batchCommand(kind: CacheKind, actions: readonly Action[]): strin
     const lines = [...new Set(args.map((a) => a.join(' ')))];
     // Each line is a tool name and literal options checked by the translator (no shell syntax).
     return ['sh', '-c', 'for c; do $c || exit 1; done', 'sh', ...lines];
+  }
+  if (kind === 'font-indexes') {
+    const lines = [...new Set(args.map((a) => a.join(' ')))];
+    // Each line is a tool name and literal words checked by the translator (no shell syntax).
+    return ['sh', '-c', 'for c; do set -- $c; command -v "$1" >/dev/null || continue; $c || exit 1; done', 'sh', ...lines];
   }
   return [...cacheCommands[kind]];
 }

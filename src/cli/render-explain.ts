@@ -45,6 +45,10 @@ export function actionText(a: Action): string {
       return `debconf-register ${a.template}`;
     case 'conffile-op':
       return `conffile-op ${a.op} ${a.args.join(' ')}`;
+    case 'ucf':
+      return `ucf${a.threeWay ? ' --three-way' : ''} ${a.template} ${a.path}`;
+    case 'ucf-register':
+      return `ucf-register ${a.package} ${a.path}${a.force ? ' (force)' : ''}`;
   }
 }
 

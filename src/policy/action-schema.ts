@@ -22,6 +22,8 @@ const cacheKinds = [
   'initramfs',
   'emacs-add-ons',
   'dictd',
+  'font-indexes',
+  'hwdb',
   'dictionaries-common',
 ] as const satisfies readonly CacheKind[];
 
@@ -121,6 +123,8 @@ export const ActionSchema = Type.Union([
     },
     strict,
   ),
+  Type.Object({ kind: Type.Literal('ucf'), template: Path, path: Path, threeWay: Type.Boolean() }, strict),
+  Type.Object({ kind: Type.Literal('ucf-register'), package: Name, path: Path, force: Type.Boolean() }, strict),
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

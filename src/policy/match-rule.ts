@@ -94,8 +94,19 @@ export function commandFieldsMatch(m: Match, command: Command, analysis: Analysi
     const defined = command.name !== null && analysis.functions.some((f) => f.name === command.name);
     if (defined !== m.callsFunction) return false;
   }
+  if (m.written !== undefined && !textMatch(writtenText(command), m.written)) return false;
   if (m.writesFiles !== undefined && writesFiles(command) !== m.writesFiles) return false;
   return true;
+}
+
+/** The command as the script spells it: words before constant propagation, redirections as `OPTARGET`. */
+export function writtenText(command: Command): string {
+  const words = [
+    ...(command.name !== null ? [command.name] : []),
+    ...command.args.map((w) => w.source ?? w.text),
+    ...command.redirects.map((r) => `${r.op}${r.target.source ?? r.target.text}`),
+  ];
+  return words.join(' ');
 }
 
 function beforeDoubleDash(args: Word[]): Word[] {

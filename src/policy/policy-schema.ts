@@ -217,6 +217,13 @@ export const MatchSchema = Type.Object(
           'the command calls a shell function the script itself defines (true) or not (false); the function\'s own commands are parts of their own, under the guards its call sites share',
       }),
     ),
+    written: Type.Optional(
+      oneOrMany(
+        Type.String({ minLength: 1 }),
+        'the command as written, a text glob (`*` matches anything): its name, its arguments and its redirections (`>"/var/lib/$dico_class/$i"`), ' +
+          'quotes and variables as in the script, joined by single spaces; for a shape only its exact text identifies (a generated template)',
+      ),
+    ),
     writesFiles: Type.Optional(
       Type.Boolean({
         description: 'the command redirects output into a file (standard streams and /dev/null do not count)',
@@ -284,7 +291,7 @@ export const PolicySchema = Type.Object(
 export type PolicyFile = Static<typeof PolicySchema>;
 
 /** Match fields that look at a single command; the rest look at the scriptlet as a whole. */
-export const commandMatchFields = ['command', 'commandDynamic', 'args', 'guard', 'inFunction', 'callsFunction', 'writesFiles'] as const;
+export const commandMatchFields = ['command', 'commandDynamic', 'args', 'guard', 'inFunction', 'callsFunction', 'written', 'writesFiles'] as const;
 
 /** The JSON Schema document editors use (policies/policy.schema.json), with its own id. */
 export function policyJsonSchema(): Record<string, unknown> {

@@ -206,6 +206,12 @@ t.test('batches that keep what each package asked for', async (t) => {
     { kind: 'cache', cache: 'dictionaries-common', args: ['update-dictcommon-aspell'] },
     { kind: 'cache', cache: 'emacs-add-ons', args: ['elpa-dash'] },
     { kind: 'cache', cache: 'dictd' },
+    // xfonts-biznet-75dpi, then another 75dpi font package, then ghostscript
+    { kind: 'cache', cache: 'font-indexes', args: ['update-fonts-dir', '--x11r7-layout', '75dpi'] },
+    { kind: 'cache', cache: 'font-indexes', args: ['update-fonts-alias', '--include', '/etc/X11/fonts/75dpi/xfonts-biznet-75dpi.alias', '75dpi'] },
+    { kind: 'cache', cache: 'font-indexes', args: ['update-fonts-dir', '--x11r7-layout', '75dpi'] },
+    { kind: 'cache', cache: 'font-indexes', args: ['update-gsfontmap'] },
+    { kind: 'cache', cache: 'hwdb' },
   ];
   const result = applyActions(actions, image({}), { family: 'debian', epoch: EPOCH });
   const byKind = new Map(result.deferred.map((d) => [d.actions[0]?.kind === 'cache' ? d.actions[0].cache : '', d]));
@@ -215,6 +221,56 @@ t.test('batches that keep what each package asked for', async (t) => {
   t.match(emacs?.command?.[2], /emacs-package-install --postinst "\$p" \|\| exit 1/);
   t.strictSame(byKind.get('dictionaries-common')?.command?.slice(3), ['sh', 'update-dictcommon-aspell', 'update-default-wordlist --rebuild'], 'each tool line once');
   t.strictSame(byKind.get('dictd')?.command, ['dictdconfig', '-w']);
+  const fonts = byKind.get('font-indexes');
+  t.strictSame(
+    fonts?.command?.slice(3),
+    ['sh', 'update-fonts-dir --x11r7-layout 75dpi', 'update-fonts-alias --include /etc/X11/fonts/75dpi/xfonts-biznet-75dpi.alias 75dpi', 'update-gsfontmap'],
+    'each font index line once, in the order given',
+  );
+  t.match(fonts?.command?.[2], /command -v "\$1" >\/dev\/null \|\| continue/, 'a tool the image lacks is skipped, as the packages\' `which` tests skip it');
+  t.strictSame(byKind.get('hwdb')?.command, ['systemd-hwdb', '--usr', 'update']);
+});
+
+t.test('ucf and ucfr (dh_ucf) on a fresh path', async (t) => {
+  const template = '/usr/lib/libreoffice/share/.registry/impress.xcd';
+  const dest = '/etc/libreoffice/registry/impress.xcd';
+  const content = '<xcd/>\n';
+  // md5sum of the template, as `md5sum FILE` prints it
+  const md5 = '9c32ab0b7fcd4c719ef4b43ef2edf86f';
+  const tools = { '/usr/bin/ucf': 'sh', '/usr/bin/ucfr': 'sh' };
+  const installed = applyActions(
+    [
+      { kind: 'ucf', template, path: dest, threeWay: true },
+      { kind: 'ucf-register', package: 'libreoffice-impress', path: dest, force: true },
+    ],
+    image({ ...tools, [template]: { type: 'file', content, mode: 0o640 } as MemoryNode, '/var/lib/ucf/hashfile': 'aaa  /etc/other\n', '/var/lib/ucf/hashfile.0': 'old\n' }),
+    { family: 'debian', epoch: EPOCH },
+  );
+  t.strictSame(installed.applied.map((a) => a.outcome.kind), ['done', 'done']);
+  t.match(installed.staging.get(dest), { type: 'file', mode: 0o640 }, 'cp -p keeps the template\'s mode');
+  t.equal(file(installed, dest), content);
+  t.equal(file(installed, '/var/lib/ucf/hashfile'), `aaa  /etc/other\n${md5}  ${dest}\n`, 'hashfile: other entries kept, this one appended');
+  t.equal(file(installed, '/var/lib/ucf/hashfile.0'), 'aaa  /etc/other\n', 'the previous hashfile rotated to .0');
+  t.equal(file(installed, '/var/lib/ucf/hashfile.1'), 'old\n', 'and .0 to .1');
+  t.equal(file(installed, '/var/lib/ucf/cache/:etc:libreoffice:registry:impress.xcd'), content, '--three-way keeps the template in the cache');
+  t.equal(file(installed, '/var/lib/ucf/registry'), `libreoffice-impress \t ${dest}\n`, 'registry created (ucf\'s postinst would have) with the owner');
+
+  const cases: { name: string; files: Record<string, string | MemoryNode>; action: Action; want: RegExp }[] = [
+    { name: 'a file already at the path', files: { ...tools, [template]: content, [dest]: 'local\n' }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /already in the image/ },
+    { name: 'a checksum already recorded', files: { ...tools, [template]: content, '/var/lib/ucf/hashfile': `abc  ${dest}\n` }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /checksum recorded/ },
+    { name: 'no template', files: { ...tools }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /not a file in the image/ },
+    { name: 'no ucf', files: { [template]: content }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /ucf is not in the image/ },
+    { name: 'registered to another package', files: { ...tools, '/var/lib/ucf/registry': `other \t ${dest}\n` }, action: { kind: 'ucf-register', package: 'x', path: dest, force: false }, want: /registered to other; ucfr fails/ },
+  ];
+  for (const c of cases) {
+    const r = applyActions([c.action], image(c.files), { family: 'debian', epoch: EPOCH });
+    t.match(r.applied[0]?.outcome, { kind: 'defer', reason: c.want }, c.name);
+  }
+  const same = applyActions([{ kind: 'ucf-register', package: 'x', path: dest, force: false }], image({ ...tools, '/var/lib/ucf/registry': `x \t ${dest}\n` }), { family: 'debian', epoch: EPOCH });
+  t.match(same.applied[0]?.outcome, { kind: 'nothing' }, 'already registered to the same package');
+  const small = applyActions([{ kind: 'ucf', template, path: dest, threeWay: false }], image({ ...tools, [template]: content }), { family: 'debian', epoch: EPOCH });
+  t.ok(file(small, '/var/lib/ucf/cache/:etc:libreoffice:registry:impress.xcd'), 'a template under 25600 bytes is cached without --three-way too');
+  t.notOk(small.staging.get('/var/lib/ucf/hashfile.0'), 'no previous hashfile, nothing rotated');
 });
 
 t.test('systemd, sysv and tmpfiles edge cases', async (t) => {

@@ -126,16 +126,192 @@ fi
     rule: 'dh-menu',
   },
   {
-    name: 'dh_ucf defers: ucf copies the file and keeps its database',
+    // libreoffice-impress: the template is a package file, the path fresh.
+    name: 'dh_ucf translates: ucf installs the template and keeps its database, ucfr the owner',
     body: `# Automatically added by dh_ucf/13.11.4
 if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ]; then
-	ucf --three-way "/usr/share/x/x.conf" "/etc/x/x.conf"
-	ucfr --force x "/etc/x/x.conf"
+	ucf --three-way "/usr/lib/libreoffice/share/.registry/impress.xcd" "/etc/libreoffice/registry/impress.xcd"
+	ucfr --force libreoffice-impress "/etc/libreoffice/registry/impress.xcd"
+fi
+# End automatically added section
+`,
+    outcome: 'translate',
+    rule: 'dh-ucf',
+    kinds: ['ucf', 'ucf-register'],
+  },
+  {
+    name: 'dh_ucf with a template the script generates in /tmp defers',
+    body: `# Automatically added by dh_ucf/13.11.4
+if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ]; then
+	ucf "/tmp/x.conf" "/etc/x/x.conf"
+	ucfr x "/etc/x/x.conf"
 fi
 # End automatically added section
 `,
     outcome: 'defer',
     rule: 'dh-ucf',
+  },
+  {
+    // aspell-ca preinst (installdeb-aspell)
+    name: 'installdeb-aspell compat snippet in a preinst translates',
+    phase: 'preinst',
+    body: `#!/bin/sh
+set -e
+# Automatically added by installdeb-aspell/UNDECLARED
+dico_class="aspell"
+dico_compat="ca.compat"
+
+[ -d "/var/lib/$dico_class" ] || mkdir -p "/var/lib/$dico_class"
+
+for i in $dico_compat; do
+    >"/var/lib/$dico_class/$i"
+done
+# End automatically added section
+`,
+    outcome: 'translate',
+    rule: 'directory',
+    kinds: ['directory', 'tmpfiles'],
+  },
+  {
+    // ibritish-huge postinst (installdeb-ispell), its second section
+    name: 'installdeb-ispell compat snippet in a postinst translates',
+    body: `#!/bin/sh
+set -e
+# Automatically added by installdeb-ispell/UNDECLARED
+dico_class="ispell"
+dico_vardir="/var/lib/$dico_class"
+dico_compat="british-huge.compat"
+
+mkdir -p "$dico_vardir"
+for i in $dico_compat; do
+    >"/var/lib/$dico_class/$i"
+done
+# End automatically added section
+`,
+    outcome: 'translate',
+    rule: 'dictionary-compat-directory',
+    kinds: ['directory', 'tmpfiles'],
+  },
+  {
+    name: 'a compat snippet that differs from the template defers',
+    body: `# Automatically added by installdeb-aspell/UNDECLARED
+dico_class="aspell"
+dico_vardir="/var/lib/$dico_class"
+dico_compat="$(ls /usr/lib/aspell)"
+
+mkdir -p "$dico_vardir"
+for i in $dico_compat; do
+    >"/var/lib/$dico_class/$i"
+done
+# End automatically added section
+`,
+    outcome: 'defer',
+    rule: 'dictionary-compat-directory',
+  },
+  {
+    name: 'the compat write outside an installdeb section defers',
+    body: `dico_class="aspell"
+for i in $(ls /usr/lib/aspell); do
+    >"/var/lib/$dico_class/$i"
+done
+`,
+    outcome: 'defer',
+    rule: 'dictionary-compat-files',
+  },
+  {
+    // blends-dev's meta-package postinst (education-common, hamradio-tools, pan-tomography)
+    name: 'a blend meta-package postinst is dropped',
+    body: `#!/bin/sh
+set -e
+if [ -d /etc/blends -a -f /etc/blends/blends.conf ] ; then
+    if [ -d /etc/blends/education -a -f /etc/blends/education/education.conf ] ; then
+        test -x /usr/sbin/blend-update-menus && blend-update-menus --blend education
+	if [ _"$DEBCONF_REDIR" = _"" ]; then
+	    . /usr/share/debconf/confmodule
+    	    db_version 2.0
+	fi
+	. /etc/blends/blends.conf
+	if [ -s /etc/blends/education/education.conf ] ; then . /etc/blends/education/education.conf ; fi
+	case "$1" in
+	    abort-deconfigure|abort-remove|abort-upgrade)
+		;;
+    	    configure|upgrade)
+		db_get "shared/education-config/usermenus" || true
+		case "$RET" in
+    		    "Each package installation")
+        		blend-update-usermenus education
+            		;;
+        	    "End of installation")
+            		touch /var/run/education-config.usermenu
+            		;;
+    		esac
+		;;
+	    *)
+		echo "postinst called with unknown argument \\\`$1'" >&2
+		exit 1
+		;;
+	esac
+	db_stop
+    fi
+fi
+exit 0
+`,
+    outcome: 'drop',
+    rule: 'shell-options',
+  },
+  {
+    name: 'blend-update-menus for a user is not the no-op --blend form',
+    body: `blend-update-menus --user "$USER"
+`,
+    outcome: 'defer',
+    rule: 'blend-menus',
+  },
+  {
+    name: 'an exit in the catch-all arm under a path test is the unknown-argument branch',
+    body: `if [ -d /etc/x ]; then
+  case "$1" in
+    configure) : ;;
+    *) echo "unknown argument" >&2; exit 1 ;;
+  esac
+fi
+`,
+    outcome: 'drop',
+    rule: 'condition-test',
+  },
+  {
+    name: 'an exit under a path test outside a case still defers',
+    body: `[ -e /etc/x ] || exit 0
+`,
+    outcome: 'defer',
+    rule: 'exit-on-condition',
+  },
+  {
+    // xfonts-biznet-75dpi
+    name: 'X11 font directory indexes become a batch',
+    body: `set -e
+if which update-fonts-dir >/dev/null 2>&1; then
+	update-fonts-dir --x11r7-layout 75dpi;update-fonts-alias --include /etc/X11/fonts/75dpi/xfonts-biznet-75dpi.alias 75dpi
+fi
+`,
+    outcome: 'translate',
+    rule: 'font-directories',
+    kinds: ['cache'],
+  },
+  {
+    // udev
+    name: 'udev\'s hwdb update becomes a batch',
+    body: `update_hwdb() {
+  systemd-hwdb --usr update || true
+}
+case "$1" in
+    configure)
+    update_hwdb
+    ;;
+esac
+`,
+    outcome: 'translate',
+    rule: 'hardware-database',
+    kinds: ['cache'],
   },
   {
     // The group is a variable assigned once to a literal: its value is known wherever it is read.
@@ -227,6 +403,13 @@ for (const c of cases) {
     if (c.kinds) t.same([...new Set(v.actions.map((a) => a.kind))], c.kinds);
   });
 }
+
+t.test('the exit of a catch-all arm under a path test falls to base\'s deb-unknown-argument', async (t) => {
+  const v = await verdictOf(script(`if [ -d /etc/x ]; then\n  case "$1" in\n    configure) : ;;\n    *) exit 1 ;;\n  esac\nfi\n`));
+  const exit = v.parts.find((p) => p.part.kind === 'command' && p.reason.includes('catch-all'));
+  t.equal(exit?.rule.id, 'deb-unknown-argument');
+  t.equal(exit?.outcome, 'drop');
+});
 
 t.test('policies/tests/debian fixtures (scriptlet policy test)', async (t) => {
   const dir = fileURLToPath(new URL('../../policies/tests/debian/', import.meta.url));

@@ -100,6 +100,12 @@ const cases: [name: string, match: Match, command: Command, expected: boolean][]
   ['segment helper on a plain command', { segment: { helper: '*' } }, cmd('x'), false],
   ['segment macro', { segment: { kind: 'rpm-macro', macro: 'systemd_post' } }, cmd('x', [], { segment: 2 }), true],
   ['segment macro vs debhelper', { segment: { macro: '*' } }, cmd('x', [], { segment: 1 }), false],
+  // installdeb-aspell's compat loop and mkdir, as the script spells them
+  ['written: a redirection only', { written: '>"/var/lib/$dico_class/$i"' }, cmd('>"/var/lib/$dico_class/$i"'), true],
+  ['written: another target', { written: '>"/var/lib/$dico_class/$i"' }, cmd('>"/var/lib/$other/$i"'), false],
+  ['written: name and quoted argument', { written: 'mkdir -p "$dico_vardir"' }, cmd('mkdir -p "$dico_vardir"'), true],
+  ['written: glob', { written: 'mkdir *' }, cmd('mkdir -p "$dico_vardir"'), true],
+  ['written: the words as written, not their propagated values', { written: 'mkdir -p "$d"' }, cmd('mkdir -p /var/lib/x', [], { args: [{ text: '-p', literal: true }, { text: '/var/lib/x', literal: true, source: '"$d"' }] }), true],
   ['writesFiles: file', { writesFiles: true }, cmd('echo x > /etc/foo'), true],
   ['writesFiles: stderr', { writesFiles: false }, cmd('echo x >&2'), true],
   ['writesFiles: /dev/null', { writesFiles: false }, cmd('echo x >/dev/null'), true],

@@ -341,3 +341,51 @@ export const translateDictionariesCommon: Translator = (command, _params, ctx) =
   const rebuild = p.options.some((o) => o.id === 'rebuild');
   return [{ kind: 'cache', cache: 'dictionaries-common', args: rebuild ? [inv.program, '--rebuild'] : [inv.program] }];
 };
+
+/** A word the font-index batch can pass through `$c` word splitting unchanged. */
+const plainWord = /^[A-Za-z0-9._\/+-]+$/;
+
+/**
+ * xfonts-utils' update-fonts-dir, -alias and -scale (`[--x11r7-layout] [--include FILE] DIR`) and
+ * Ghostscript's bare update-gsfontmap: each rebuilds one index (fonts.dir, fonts.alias,
+ * fonts.scale of a font directory; Ghostscript's Fontmap) from every font installed, so one run
+ * per distinct line at first boot gives what the per-package runs give.
+ */
+export const translateFontIndexes: Translator = (command, _params, ctx) => {
+  const inv = new Invocation('font-indexes', command, ctx, ['update-fonts-dir', 'update-fonts-alias', 'update-fonts-scale', 'update-gsfontmap']);
+  if (inv.program === 'update-gsfontmap') {
+    if (command.args.length > 0) inv.fail('update-gsfontmap takes no arguments here');
+    return [{ kind: 'cache', cache: 'font-indexes', args: [inv.program] }];
+  }
+  const specs: OptionSpec[] = [{ id: 'x11r7-layout', long: ['x11r7-layout'], value: 'none' }];
+  if (inv.program === 'update-fonts-alias') specs.push({ id: 'include', short: 'i', long: ['include'], value: 'required' });
+  const p = inv.parse(specs, 'getopt', true);
+  if (p.operands.length !== 1) inv.fail('needs exactly one font directory');
+  const words = [inv.program];
+  for (const o of p.options) {
+    words.push(`--${o.id}`);
+    if (o.id === 'include') words.push(inv.path(o.value, '--include file'));
+  }
+  words.push(inv.literal(p.operands[0], 'font directory'));
+  const odd = words.find((w) => !plainWord.test(w));
+  if (odd !== undefined) inv.fail(`${odd} has characters the batch would not pass on unchanged`);
+  return [{ kind: 'cache', cache: 'font-indexes', args: words }];
+};
+
+/** `systemd-hwdb --usr update` (udev's postinst): compiles hwdb.bin from the installed hwdb.d files. */
+export const translateSystemdHwdb = make({
+  translator: 'systemd-hwdb',
+  programs: ['systemd-hwdb'],
+  cache: 'hwdb',
+  specs: [
+    { id: 'usr', long: ['usr'], value: 'none' },
+    { id: 'strict', short: 's', long: ['strict'], value: 'none' },
+    { id: 'root', short: 'r', long: ['root'], value: 'required' },
+  ],
+  accepted: ['usr', 'strict'],
+  args: (inv, p) => {
+    if (!p.options.some((o) => o.id === 'usr')) inv.fail('without --usr it writes /etc/udev/hwdb.bin, which the batch does not');
+    if (p.operands.length !== 1 || inv.literal(p.operands[0], 'verb') !== 'update') inv.fail('only `update` is translated');
+    return undefined;
+  },
+});

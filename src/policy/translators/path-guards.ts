@@ -32,7 +32,8 @@ export function pathConditions(inv: Invocation): PathCondition[] {
   const { scriptlet } = inv.ctx;
   for (const g of inv.command.guards) {
     const cond = condition(inv, g, `${scriptlet.package} ${scriptlet.phase}`);
-    if (cond) out.push(cond);
+    if (Array.isArray(cond)) out.push(...cond);
+    else if (cond) out.push(cond);
   }
   if (out.length > 0 && !(scriptlet.format === 'deb' && scriptlet.phase === 'postinst')) {
     inv.fail(`a path test in a ${scriptlet.phase} is not decided on the built image (the package's own files are not unpacked when it runs)`);
@@ -40,12 +41,14 @@ export function pathConditions(inv: Invocation): PathCondition[] {
   return out;
 }
 
-function condition(inv: Invocation, g: Guard, script: string): PathCondition | undefined {
+function condition(inv: Invocation, g: Guard, script: string): PathCondition | PathCondition[] | undefined {
   if (g.kind === 'function') return undefined;
   if (g.kind === 'case') {
     if (caseOnArgument.test(g.subject.trim())) return undefined;
     return inv.fail(`condition \`${g.text}\` is not a path test`);
   }
+  const compound = compoundConditions(inv, g, script);
+  if (compound) return compound;
   const t = g.test;
   // The analysis files any test naming $DPKG_ROOT under dpkg-root, a compound
   // `[ "$1" = configure -a ! -e "$DPKG_ROOT/x" ]` too; only a test of DPKG_ROOT itself is skipped.
@@ -67,4 +70,57 @@ function condition(inv: Invocation, g: Guard, script: string): PathCondition | u
   const path = /^\/[^$`"'\\*?[\s]*$/.test(t.path) ? t.path : dpkgRootPath(t.path);
   if (path === undefined || path.split('/').includes('..')) return inv.fail(`tested path ${t.path} is not literal`);
   return { path: path.replace(/\/+$/, '') || '/', test, holds: !g.negated, scope: `${script}: ${g.text}` };
+}
+
+/** `[ A -a B ]` or `test A -a B`: the words between the brackets, quotes kept. */
+const compoundTest = /^(?:\[\s+(.*)\s+\]|test\s+(.*))$/;
+
+/** Values of the script's arguments on a fresh install (`postinst configure ''`). */
+const freshArgument: Readonly<Record<string, string>> = { '1': 'configure', '2': '' };
+
+/**
+ * `[ -d /etc/x -a ! -e /etc/x/y ]`: a conjunction of simple tests, split into one path condition
+ * per path test, all under the guard's scope. A test of $1 or $2 is decided for a fresh install
+ * (`configure`, empty old version); one that fails there would keep the command from running at
+ * all, so it is refused rather than guessed. The else side of a conjunction is a disjunction,
+ * which conditions that must all hold cannot say, so it is refused too. `-o`, parentheses and
+ * anything else are not split. Returns undefined when the guard is not such a conjunction.
+ */
+function compoundConditions(inv: Invocation, g: Guard, script: string): PathCondition[] | undefined {
+  if (g.kind === 'case' || g.kind === 'function') return undefined;
+  const m = compoundTest.exec(g.text.trim());
+  if (!m) return undefined;
+  const words = (m[1] ?? m[2]!).match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  const clauses: string[][] = [[]];
+  for (const w of words) {
+    // `-a` is the conjunction only between operands; at a clause's start it is the unary exists test.
+    if (w === '-a' && clauses.at(-1)!.length > 0) clauses.push([]);
+    else clauses.at(-1)!.push(w);
+  }
+  if (clauses.length < 2) return undefined;
+  if (g.negated) return inv.fail(`condition \`${g.text}\` is negated: the else side of a compound test is a disjunction`);
+  const out: PathCondition[] = [];
+  for (const c of clauses) {
+    const negated = c[0] === '!';
+    const [op, operand, ...rest] = negated ? c.slice(1) : c;
+    if (op === undefined || operand === undefined) return inv.fail(`condition \`${g.text}\` is not a path test`);
+    const arg = /^"?\$\{?([12])\}?"?$/.exec(op);
+    if (arg && (operand === '=' || operand === '!=') && rest.length === 1) {
+      const value = rest[0]!.replace(/^(["'])(.*)\1$/, '$2');
+      const holds = (freshArgument[arg[1]!] === value) === (operand === '=') !== negated;
+      if (!holds) return inv.fail(`condition \`${g.text}\` does not hold on a fresh install, so the command would not run`);
+      continue;
+    }
+    if ((op === '-z' || op === '-n') && rest.length === 0 && /^"?\$\{?2\}?"?$/.test(operand)) {
+      if ((op === '-z') === negated) return inv.fail(`condition \`${g.text}\` does not hold on a fresh install, so the command would not run`);
+      continue;
+    }
+    const test = testLetter[op];
+    if (test === undefined || rest.length > 0) return inv.fail(`condition \`${g.text}\` is not a conjunction of path tests`);
+    const unquoted = operand.replace(/^"([^"$`\\]*)"$/, '$1');
+    const path = /^\/[^$`"'\\*?[\s]*$/.test(unquoted) ? unquoted : dpkgRootPath(operand);
+    if (path === undefined || path.split('/').includes('..')) return inv.fail(`tested path ${operand} is not literal`);
+    out.push({ path: path.replace(/\/+$/, '') || '/', test, holds: !negated, scope: `${script}: ${g.text}` });
+  }
+  return out;
 }

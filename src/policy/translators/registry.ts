@@ -10,6 +10,8 @@ import {
   translateDictionariesCommon,
   translateEmacsPackageInstall,
   translateFcCache,
+  translateFontIndexes,
+  translateSystemdHwdb,
   translateGdkPixbufQueryLoaders,
   translateGioQuerymodules,
   translateGlibCompileSchemas,
@@ -32,6 +34,7 @@ import { translateFileOp } from './file-op.js';
 import { translateGpasswd } from './gpasswd.js';
 import { translateGroupadd } from './groupadd.js';
 import { translateInstall } from './install.js';
+import { translateInstalldebCompat } from './installdeb-compat.js';
 import { translateLn } from './ln.js';
 import { translateMkdir } from './mkdir.js';
 import { translateRm } from './rm.js';
@@ -41,6 +44,7 @@ import { translateSystemdSysusers } from './systemd-sysusers.js';
 import { translateSystemdTmpfiles } from './systemd-tmpfiles.js';
 import { translateSystemdUpdateHelper } from './systemd-update-helper.js';
 import { translateTouch } from './touch.js';
+import { translateUcf } from './ucf.js';
 import { translateUpdateAlternatives } from './update-alternatives.js';
 import { translateUpdateRcD } from './update-rc-d.js';
 import { translateUseradd } from './useradd.js';
@@ -59,6 +63,7 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['systemd-update-helper', translateSystemdUpdateHelper],
   ['update-rc.d', translateUpdateRcD],
   ['update-alternatives', translateUpdateAlternatives],
+  ['ucf', translateUcf],
   ['dpkg-statoverride', translateDpkgStatoverride],
   ['dpkg-maintscript-helper', translateDpkgMaintscriptHelper],
   ['mkdir', translateMkdir],
@@ -66,6 +71,7 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['chgrp', translateChown],
   ['chmod', translateChmod],
   ['install', translateInstall],
+  ['installdeb-compat', translateInstalldebCompat],
   ['ln', translateLn],
   ['rm', translateRm],
   ['touch', translateTouch],
@@ -88,6 +94,8 @@ export const translators: ReadonlyMap<string, Translator> = new Map<string, Tran
   ['emacs-package-install', translateEmacsPackageInstall],
   ['dictdconfig', translateDictdconfig],
   ['dictionaries-common', translateDictionariesCommon],
+  ['font-indexes', translateFontIndexes],
+  ['systemd-hwdb', translateSystemdHwdb],
   ['systemd-tmpfiles', translateSystemdTmpfiles],
   ['systemd-sysusers', translateSystemdSysusers],
   ['sysusers', translateSysusersLine],

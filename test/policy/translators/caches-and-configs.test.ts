@@ -5,6 +5,7 @@ import {
   translateDictionariesCommon,
   translateEmacsPackageInstall,
   translateFcCache,
+  translateFontIndexes,
   translateGdkPixbufQueryLoaders,
   translateGioQuerymodules,
   translateGlibCompileSchemas,
@@ -12,6 +13,7 @@ import {
   translateLdconfig,
   translateMandb,
   translatePy3compile,
+  translateSystemdHwdb,
   translateUpdateCaCertificates,
   translateUpdateDesktopDatabase,
   translateUpdateInitramfs,
@@ -19,6 +21,7 @@ import {
 } from '../../../src/policy/translators/cache-refresh.js';
 import { translateSystemdSysusers } from '../../../src/policy/translators/systemd-sysusers.js';
 import { translateSystemdTmpfiles } from '../../../src/policy/translators/systemd-tmpfiles.js';
+import { translateUcf } from '../../../src/policy/translators/ucf.js';
 import { translatorTable as table } from '../../helpers/translator-table.js';
 
 t.test('per-package refreshes batched once per image', async (t) => {
@@ -140,5 +143,49 @@ t.test('systemd-tmpfiles and systemd-sysusers', async (t) => {
     { line: "systemd-sysusers --inline 'g x -'", want: /without --replace/ },
     { line: 'systemd-sysusers', want: /every sysusers.d file/ },
     { line: 'systemd-sysusers --dry-run x.conf', want: /--dry-run is not translated/ },
+  ]);
+});
+
+t.test('font indexes and the hardware database, batched once per image', async (t) => {
+  table(t, translateFontIndexes, [
+    // xfonts-biznet-75dpi postinst
+    { line: 'update-fonts-dir --x11r7-layout 75dpi', want: [{ kind: 'cache', cache: 'font-indexes', args: ['update-fonts-dir', '--x11r7-layout', '75dpi'] }] },
+    {
+      line: 'update-fonts-alias --include /etc/X11/fonts/75dpi/xfonts-biznet-75dpi.alias 75dpi',
+      want: [{ kind: 'cache', cache: 'font-indexes', args: ['update-fonts-alias', '--include', '/etc/X11/fonts/75dpi/xfonts-biznet-75dpi.alias', '75dpi'] }],
+    },
+    // ghostscript postinst
+    { line: 'update-gsfontmap', want: [{ kind: 'cache', cache: 'font-indexes', args: ['update-gsfontmap'] }] },
+    { line: 'update-gsfontmap --verbose', want: /takes no arguments/ },
+    { line: 'update-fonts-dir', want: /exactly one font directory/ },
+    { line: 'update-fonts-dir "$dir"', want: /not literal/ },
+    { line: 'update-fonts-dir --include x 75dpi', want: /unknown option|--include/ },
+    { line: "update-fonts-scale 'a b'", want: /characters the batch would not pass/ },
+  ]);
+  table(t, translateSystemdHwdb, [
+    // udev postinst: update_hwdb() { systemd-hwdb --usr update || true; }
+    { line: 'systemd-hwdb --usr update', want: [{ kind: 'cache', cache: 'hwdb' }] },
+    { line: 'systemd-hwdb update', want: /without --usr/ },
+    { line: 'systemd-hwdb --usr --root=/mnt update', want: /--root is not translated/ },
+    { line: 'systemd-hwdb --usr query x', want: /only `update`/ },
+  ]);
+});
+
+t.test('ucf and ucfr (dh_ucf)', async (t) => {
+  table(t, translateUcf, [
+    // libreoffice-impress postinst
+    {
+      line: 'ucf --three-way "/usr/lib/libreoffice/share/.registry/impress.xcd" "/etc/libreoffice/registry/impress.xcd"',
+      want: [{ kind: 'ucf', template: '/usr/lib/libreoffice/share/.registry/impress.xcd', path: '/etc/libreoffice/registry/impress.xcd', threeWay: true }],
+    },
+    { line: 'ucfr --force libreoffice-impress "/etc/libreoffice/registry/impress.xcd"', want: [{ kind: 'ucf-register', package: 'libreoffice-impress', path: '/etc/libreoffice/registry/impress.xcd', force: true }] },
+    { line: 'ucf --debconf-ok /usr/share/x/x.conf /etc/x.conf', want: [{ kind: 'ucf', template: '/usr/share/x/x.conf', path: '/etc/x.conf', threeWay: false }] },
+    { line: 'ucfr x /etc/x.conf', want: [{ kind: 'ucf-register', package: 'x', path: '/etc/x.conf', force: false }] },
+    { line: 'ucf "$tmp" /etc/x.conf', want: /not literal/ },
+    { line: 'ucf /tmp/x.conf /etc/x.conf', want: /makes at run time/ },
+    { line: 'ucf --purge /etc/x.conf', want: /--purge is not translated/ },
+    { line: 'ucf --src-dir /usr/share/x x.conf /etc/x.conf', want: /--src-dir is not translated/ },
+    { line: 'ucfr --purge x /etc/x.conf', want: /--purge is not translated/ },
+    { line: 'ucfr x', want: /PACKAGE and PATH/ },
   ]);
 });

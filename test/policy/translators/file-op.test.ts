@@ -112,8 +112,35 @@ const cases: Case[] = [
     want: [{ kind: 'directory', path: '/var/log/gunicorn', when: [{ path: '/var/log/gunicorn', test: 'd', holds: false, scope: 'pkg postinst: [ ! -d "${LOG_DIR}" ]' }] }],
   },
   {
-    name: 'coreutils: $DPKG_ROOT link name, compound test refused',
+    name: 'coreutils: $DPKG_ROOT link name under a compound test, split (the $1 test holds for configure)',
     script: `#!/bin/sh\nif [ "$1" = 'configure' -a ! -e "$DPKG_ROOT/usr/bin/touch" ]; then\n  ln -s /bin/touch "$DPKG_ROOT/usr/bin/touch"\nfi\n`,
+    line: 3,
+    want: [{ kind: 'symlink', path: '/usr/bin/touch', target: '/bin/touch', when: [{ path: '/usr/bin/touch', test: 'e', holds: false, scope: `pkg postinst: [ "$1" = 'configure' -a ! -e "$DPKG_ROOT/usr/bin/touch" ]` }] }],
+  },
+  {
+    name: 'two path tests joined by -a become two conditions of one scope',
+    script: '#!/bin/sh\nif [ -d /etc/x -a ! -e "/etc/x/y" ]; then\n  touch /etc/x/y\nfi\n',
+    line: 3,
+    want: [{ kind: 'tmpfiles', config: '(touch)', lines: ['f /etc/x/y - - - -'], when: [
+      { path: '/etc/x', test: 'd', holds: true, scope: 'pkg postinst: [ -d /etc/x -a ! -e "/etc/x/y" ]' },
+      { path: '/etc/x/y', test: 'e', holds: false, scope: 'pkg postinst: [ -d /etc/x -a ! -e "/etc/x/y" ]' },
+    ] }],
+  },
+  {
+    name: 'a compound test whose $1 part fails for configure is refused',
+    script: `#!/bin/sh\nif [ "$1" = upgrade -a -e /etc/x ]; then\n  rm -f /etc/x\nfi\n`,
+    line: 3,
+    want: /does not hold on a fresh install/,
+  },
+  {
+    name: 'the else side of a compound test is refused',
+    script: '#!/bin/sh\nif [ -d /etc/x -a -e /etc/x/y ]; then\n  :\nelse\n  rm -f /etc/z\nfi\n',
+    line: 5,
+    want: /disjunction/,
+  },
+  {
+    name: '-o is not split',
+    script: '#!/bin/sh\nif [ -d /etc/x -o -e /etc/y ]; then\n  rm -f /etc/z\nfi\n',
     line: 3,
     want: /not a path test/,
   },

@@ -51,6 +51,17 @@ t.test('every registered name translates its own command', async (t) => {
     'systemd-tmpfiles': 'systemd-tmpfiles --create x.conf',
     'systemd-sysusers': 'systemd-sysusers x.conf',
     sysusers: 'g x -',
+    'font-indexes': 'update-fonts-dir --x11r7-layout 75dpi',
+    'systemd-hwdb': 'systemd-hwdb --usr update',
+    ucf: 'ucfr x /etc/x.conf',
+    'installdeb-compat': 'mkdir -p "$dico_vardir"',
+  };
+  // Translators that read the script around the command: the script each sample sits in, and its line.
+  const around: Record<string, { body: string; line: number }> = {
+    'installdeb-compat': {
+      body: '# Automatically added by installdeb-aspell/UNDECLARED\ndico_class="aspell"\ndico_vardir="/var/lib/$dico_class"\ndico_compat="ca.compat"\n\nmkdir -p "$dico_vardir"\nfor i in $dico_compat; do\n    >"/var/lib/$dico_class/$i"\ndone\n# End automatically added section\n',
+      line: 6,
+    },
   };
   t.same([...translators.keys()].sort(), Object.keys(samples).sort(), 'samples cover the registry');
   for (const [name, line] of Object.entries(samples)) {
@@ -59,7 +70,10 @@ t.test('every registered name translates its own command', async (t) => {
       t.fail(`${name} not registered`);
       continue;
     }
-    const actions = translator(cmd(line), {}, translatorContext());
+    const script = around[name];
+    const base = translatorContext();
+    const ctx = script ? { ...base, scriptlet: { ...base.scriptlet, body: script.body } } : base;
+    const actions = translator(cmd(line, script ? { line: script.line } : {}), {}, ctx);
     t.ok(Array.isArray(actions), `${name}: ${line}`);
   }
 });
