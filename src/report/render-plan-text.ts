@@ -4,6 +4,7 @@
  * processing, notes, and a summary line. Plain text, stable (no terminal widths).
  */
 import type { Action } from '../actions/action.js';
+import { describeCondition } from '../apply/path-conditions.js';
 import type { Plan } from '../plan/plan.js';
 import type { Provenance } from '../plan/provenance.js';
 
@@ -78,8 +79,16 @@ function describeFrom(from: readonly Provenance[]): string {
   return from.length > 3 ? `${first.join(', ')} and ${from.length - 3} more` : first.join(', ');
 }
 
-/** One line per action: its identifying fields first, then the rest as key=value. */
+/**
+ * One line per action: its identifying fields first, then the rest as key=value, then the path
+ * tests it runs under (`if [ ! -e /etc/subuid ]`), which the build decides on the image.
+ */
 export function describeAction(a: Action): string {
+  const when = 'when' in a && a.when !== undefined && a.when.length > 0 ? ` if ${a.when.map(describeCondition).join(' && ')}` : '';
+  return `${describeFields(a)}${when}`;
+}
+
+function describeFields(a: Action): string {
   switch (a.kind) {
     case 'user':
       return `${a.name}${a.uid !== undefined ? ` uid=${a.uid}` : ''}${a.system ? ' system' : ''}${a.home ? ` home=${a.home}` : ''}${a.shell ? ` shell=${a.shell}` : ''}${a.group ? ` group=${a.group}` : ''}`;
@@ -95,7 +104,7 @@ export function describeAction(a: Action): string {
       return `${a.cache}${a.args && a.args.length > 0 ? ` ${a.args.join(' ')}` : ''}`;
     default: {
       const rest = Object.entries(a)
-        .filter(([k, v]) => k !== 'kind' && v !== undefined)
+        .filter(([k, v]) => k !== 'kind' && k !== 'when' && v !== undefined)
         .map(([k, v]) => `${k}=${typeof v === 'number' && k === 'mode' ? v.toString(8).padStart(4, '0') : Array.isArray(v) ? v.join(',') : String(v)}`);
       return rest.join(' ');
     }

@@ -5,7 +5,7 @@ import type { Action } from '../../src/actions/action.js';
 import { planErrors } from '../../src/cli/plan-command.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { planJson, renderPlanJson } from '../../src/report/render-plan-json.js';
-import { renderPlanText } from '../../src/report/render-plan-text.js';
+import { describeAction, renderPlanText } from '../../src/report/render-plan-text.js';
 import { pkg, verdicts } from '../helpers/plan-fixtures.js';
 
 const sh = (b: string): string => `#!/bin/sh\n${b}\n`;
@@ -59,6 +59,22 @@ t.test('every JSON key is documented in docs/plan-json.md', async (t) => {
   walk(planJson(richPlan()), false);
   for (const k of keys) t.ok(doc.includes(`\`${k}\``) || doc.includes(`"${k}"`), `${k} documented`);
   t.ok(keys.size > 40, `${keys.size} keys seen`);
+});
+
+t.test('an action under path tests shows them', async (t) => {
+  const scope = 'login postinst: [ ! -e "$DPKG_ROOT/etc/subuid" ]';
+  const cases: [Action, string][] = [
+    // login: touch, then chmod, under `if [ ! -e "$DPKG_ROOT/etc/subuid" ]`
+    [{ kind: 'tmpfiles', config: '(touch)', lines: ['f /etc/subuid - - - -'], when: [{ path: '/etc/subuid', test: 'e', holds: false, scope }] }, 'config=(touch) lines=f /etc/subuid - - - - if [ ! -e /etc/subuid ]'],
+    [{ kind: 'path-attr', path: '/etc/subuid', mode: 0o644, when: [{ path: '/etc/subuid', test: 'e', holds: false, scope }] }, 'path=/etc/subuid mode=0644 if [ ! -e /etc/subuid ]'],
+    // bash: /bin/sh -> bash only when /bin/sh is missing
+    [{ kind: 'symlink', path: '/bin/sh', target: 'bash', when: [{ path: '/bin/sh', test: 'e', holds: false, scope: 'b' }] }, '/bin/sh -> bash if [ ! -e /bin/sh ]'],
+    // openssh-client, and a compound `[ -d /etc/x -a -f /etc/x/y ]`
+    [{ kind: 'path-attr', path: '/usr/bin/ssh-agent', mode: 0o2755, when: [{ path: '/usr/bin/ssh-agent', test: 'statoverride', holds: false, scope: 'o' }] }, 'path=/usr/bin/ssh-agent mode=2755 if ! dpkg-statoverride --list /usr/bin/ssh-agent'],
+    [{ kind: 'remove', path: '/etc/x/y', recursive: false, when: [{ path: '/etc/x', test: 'd', holds: true, scope: 'c' }, { path: '/etc/x/y', test: 'f', holds: true, scope: 'c' }] }, 'path=/etc/x/y recursive=false if [ -d /etc/x ] && [ -f /etc/x/y ]'],
+    [{ kind: 'directory', path: '/var/lib/aspell' }, 'path=/var/lib/aspell'],
+  ];
+  for (const [action, want] of cases) t.equal(describeAction(action), want, want);
 });
 
 t.test('text output and plan errors', async (t) => {
