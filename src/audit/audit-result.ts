@@ -30,7 +30,7 @@ const LanguageSchema = stringEnum(
   ['sh', 'bash', 'lua', 'perl', 'python', 'program', 'deb-triggers', 'sysusers', 'unknown'] as const,
   'Language the analysis treated the body as.',
 );
-const ParserSchema = stringEnum(['tree-sitter', 'mvdan-sh', 'line', 'none'] as const, 'Which parser read the body.');
+const ParserSchema = stringEnum(['tree-sitter', 'tree-sitter+mvdan-sh', 'mvdan-sh', 'line', 'none'] as const, 'Which parser read the body (tree-sitter+mvdan-sh: tree-sitter, with the statements it could not read parsed by mvdan-sh).');
 
 export const SegmentSchema = Type.Union([
   Type.Object(

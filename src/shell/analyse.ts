@@ -3,11 +3,11 @@ import type { Analysis, Command, Heredoc, Language, Segment } from './analysis.j
 import { debTriggerCommands } from './deb-triggers-lines.js';
 import { debhelperTemplate, findDebhelperRegions } from './debhelper-segments.js';
 import { parseWithMvdan, type MvdanResult } from './mvdan-parse.js';
+import { parseWithRegionFallback } from './region-fallback.js';
 import { findRpmMacroRegions } from './rpm-macro-segments.js';
 import { assignSegments } from './segments.js';
 import type { ShScript, ShStmt } from './sh-ast.js';
 import { sysusersCommands } from './sysusers-lines.js';
-import { parseWithTreeSitter } from './tree-sitter-parse.js';
 import { walkCommands, type WalkResult } from './walk-commands.js';
 
 function empty(language: Language, parser: Analysis['parser']): Analysis {
@@ -39,16 +39,17 @@ function programAnalysis(scriptlet: Scriptlet): Analysis {
 }
 
 /**
- * Parse with tree-sitter when it gives a clean tree of known shapes; otherwise with mvdan-sh, which
- * either parses completely or reports where the script is broken. A POSIX sh script that uses a
- * bash feature is re-read as bash: the feature is a portability risk, not an unreadable script.
+ * Parse with tree-sitter when it gives a clean tree of known shapes, handing only the statements it
+ * cannot read to mvdan-sh (region-fallback.ts); otherwise with mvdan-sh, which either parses
+ * completely or reports where the script is broken. A POSIX sh script that uses a bash feature is
+ * re-read as bash: the feature is a portability risk, not an unreadable script.
  */
 async function parseShell(
   body: string,
   language: 'sh' | 'bash',
-): Promise<{ parser: 'tree-sitter' | 'mvdan-sh'; script: ShScript } | { parser: 'mvdan-sh'; error: Extract<MvdanResult, { ok: false }>['error'] }> {
-  const fast = await parseWithTreeSitter(body);
-  if (fast) return { parser: 'tree-sitter', script: fast };
+): Promise<{ parser: 'tree-sitter' | 'tree-sitter+mvdan-sh' | 'mvdan-sh'; script: ShScript } | { parser: 'mvdan-sh'; error: Extract<MvdanResult, { ok: false }>['error'] }> {
+  const fast = await parseWithRegionFallback(body, language);
+  if (fast) return { parser: fast.regions > 0 ? 'tree-sitter+mvdan-sh' : 'tree-sitter', script: fast.script };
   let result = parseWithMvdan(body, language === 'bash' ? 'bash' : 'posix');
   if (!result.ok && result.langError && language === 'sh') result = parseWithMvdan(body, 'bash');
   if (result.ok) return { parser: 'mvdan-sh', script: result.script };

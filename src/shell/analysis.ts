@@ -123,8 +123,11 @@ export interface ParseFailure {
 
 export interface Analysis {
   language: Language;
-  /** Which parser produced the AST (or `none` for non-shell languages). */
-  parser: 'tree-sitter' | 'mvdan-sh' | 'line' | 'none';
+  /**
+   * Which parser produced the AST (or `none` for non-shell languages); `tree-sitter+mvdan-sh`:
+   * tree-sitter, with the few statements it could not read parsed by mvdan-sh.
+   */
+  parser: 'tree-sitter' | 'tree-sitter+mvdan-sh' | 'mvdan-sh' | 'line' | 'none';
   /** Present when the body could not be parsed: the classifier must then defer. */
   parseError?: ParseFailure;
   commands: Command[];

@@ -45,19 +45,44 @@ function syntax(): MvSyntax {
 
 export type MvdanVariant = 'posix' | 'bash';
 
+const parsers = new Map<MvdanVariant, MvParser>();
+
+/** One parser per variant for the whole process: `Parse` starts afresh each call, and making a parser costs more than parsing a line. */
+function parserFor(variant: MvdanVariant): MvParser {
+  let parser = parsers.get(variant);
+  if (!parser) {
+    const sx = syntax();
+    parser = sx.NewParser(sx.Variant(variant === 'bash' ? sx.LangBash : sx.LangPOSIX));
+    parsers.set(variant, parser);
+  }
+  return parser;
+}
+
 export type MvdanResult = { ok: true; script: ShScript } | { ok: false; error: ParseFailure; langError: boolean };
 
 export function parseWithMvdan(source: string, variant: MvdanVariant): MvdanResult {
   const sx = syntax();
-  const parser = sx.NewParser(sx.Variant(variant === 'bash' ? sx.LangBash : sx.LangPOSIX));
   let file: MvNode;
   try {
-    file = parser.Parse(source, 'script');
+    file = parserFor(variant).Parse(source, 'script');
   } catch (err) {
     return { ok: false, ...failure(err) };
   }
   const conv = new Converter(sx, source);
   return { ok: true, script: { stmts: conv.stmts(file.Stmts) } };
+}
+
+/**
+ * Why `source` does not parse, or null when it does; the tree is not converted, which is most of
+ * the cost of a parse (region-fallback.ts asks this many times of small pieces of one script).
+ */
+export function mvdanParseFailure(source: string, variant: MvdanVariant): { error: ParseFailure; langError: boolean } | null {
+  try {
+    parserFor(variant).Parse(source, 'script');
+    return null;
+  } catch (err) {
+    return failure(err);
+  }
 }
 
 function failure(err: unknown): { error: ParseFailure; langError: boolean } {

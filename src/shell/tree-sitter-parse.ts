@@ -11,11 +11,23 @@ import { ansiCText, doubleQuotedText, normaliseParts, unquotedParts } from './sh
  * returns null for anything else; the caller then re-parses with mvdan-sh.
  */
 
-class Unsupported extends Error {}
+class Unsupported extends Error {
+  constructor(
+    message: string,
+    /** 0-based row of the node that could not be converted, when known. */
+    readonly row: number = lastStatementRow,
+  ) {
+    super(message);
+  }
+}
 
 let parserPromise: Promise<Parser> | undefined;
 /** Lines of the source being converted (conversion is synchronous, so one slot is enough). */
 let sourceLines: string[] = [];
+/** Row of the statement whose conversion started last: where an unconverted shape is reported. */
+let lastStatementRow = 0;
+/** While set, a statement that cannot be converted is recorded here and skipped, to find them all in one pass. */
+let problemRows: number[] | null = null;
 
 async function loadParser(): Promise<Parser> {
   await Parser.init();
@@ -35,19 +47,133 @@ export function treeSitterParser(): Promise<Parser> {
 
 /** Parse `source`; null when the tree has an error, a missing node, or a shape this adapter does not trust. */
 export async function parseWithTreeSitter(source: string): Promise<ShScript | null> {
+  const reading = await readWithTreeSitter(source);
+  return reading.ok ? reading.script : null;
+}
+
+/**
+ * What tree-sitter made of a script: the converted tree, or where it went wrong; they say where to
+ * look, they prove nothing. Rows are 0-based, ascending. Without `marker`, `rows` holds the first
+ * problem only. With it, `rows` holds every missing node and every command joined across lines
+ * beside an error, `shapeRows` every statement that could
+ * not be converted (a command the grammar joined across lines, as tree-sitter-bash reads
+ * `a=1 >>file<newline>fi` as one command named `fi`; an `if` broken by an error inside reports its
+ * own first line), and `errorRows` the start of every ERROR node with no error inside
+ * it; the later lists point less precisely at the statement at fault.
+ * `markerRows` are the rows of error-free commands `: marker…` that sit directly in a
+ * statement list or in an ERROR node (see region-fallback.ts).
+ */
+export type TreeSitterReading =
+  | { ok: true; script: ShScript }
+  | { ok: false; rows: number[]; shapeRows: number[]; errorRows: number[]; markerRows: Set<number> };
+
+export async function readWithTreeSitter(source: string, marker?: string): Promise<TreeSitterReading> {
   const parser = await treeSitterParser();
   const tree = parser.parse(source);
-  if (!tree) return null;
+  if (!tree) return { ok: false, rows: [], shapeRows: [], errorRows: [], markerRows: new Set() };
   try {
-    if (tree.rootNode.hasError) return null;
+    const rows: number[] = [];
+    const hasError = tree.rootNode.hasError;
     sourceLines = source.split('\n');
-    return { stmts: statements(tree.rootNode, 0) };
-  } catch (err) {
-    if (err instanceof Unsupported) return null;
-    throw err;
+    lastStatementRow = 0;
+    if (marker === undefined) {
+      try {
+        const script = { stmts: statements(tree.rootNode, 0) };
+        if (!hasError) return { ok: true, script };
+      } catch (err) {
+        if (!(err instanceof Unsupported)) throw err;
+        return { ok: false, rows: [err.row], shapeRows: [], errorRows: [], markerRows: new Set() };
+      }
+      const row = firstErrorRow(tree.rootNode);
+      return { ok: false, rows: row === null ? [] : [row], shapeRows: [], errorRows: [], markerRows: new Set() };
+    }
+    const errorRows: number[] = [];
+    // Every statement that fails, not only the first: the caller mends them all before parsing again.
+    const shapeRows: number[] = [];
+    problemRows = shapeRows;
+    try {
+      const script = { stmts: statements(tree.rootNode, 0) };
+      if (!hasError && shapeRows.length === 0) return { ok: true, script };
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      shapeRows.push(err.row);
+    } finally {
+      problemRows = null;
+    }
+    if (hasError) suspectRows(tree.rootNode, rows, errorRows);
+    const markerRows = marker === undefined ? new Set<number>() : listMarkerRows(tree.rootNode, source, marker);
+    const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
+    return { ok: false, rows: sorted(rows), shapeRows: sorted(shapeRows), errorRows: sorted(errorRows), markerRows };
   } finally {
     tree.delete();
   }
+}
+
+/** Row of the first ERROR (without errors inside it) or MISSING node in source order. */
+function firstErrorRow(node: Node): number | null {
+  if (node.isMissing) return node.startPosition.row;
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i);
+    if (child && (child.hasError || child.isMissing || child.isError)) return firstErrorRow(child);
+  }
+  return node.isError ? node.startPosition.row : null;
+}
+
+function suspectRows(node: Node, rows: number[], errorRows: number[]): void {
+  if (node.isMissing) {
+    rows.push(node.startPosition.row);
+    return;
+  }
+  let errorInside = false;
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i);
+    if (!child) continue;
+    // A joined command next to the error is its usual cause: `a=1 >>f<newline>fi` takes the `fi`.
+    if (child.type === 'command' && commandJoinsLines(child)) rows.push(child.startPosition.row);
+    if (!(child.hasError || child.isMissing || child.isError)) continue;
+    // A missing `fi`, `done` or `}` was often taken by a joined command anywhere in its statement.
+    if (child.isMissing) joinedCommandRows(node, rows);
+    errorInside = true;
+    suspectRows(child, rows, errorRows);
+  }
+  if (node.isError && !errorInside) errorRows.push(node.startPosition.row);
+}
+
+function joinedCommandRows(node: Node, rows: number[]): void {
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i);
+    if (!child) continue;
+    if (child.type === 'command' && commandJoinsLines(child)) rows.push(child.startPosition.row);
+    else if (child.childCount > 0) joinedCommandRows(child, rows);
+  }
+}
+
+/** Node types whose direct `command` children are elements of a statement list. */
+const listParents = new Set([
+  'program',
+  'compound_statement',
+  'subshell',
+  'do_group',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'case_item',
+  'while_statement',
+  'command_substitution',
+]);
+
+function listMarkerRows(root: Node, source: string, mark: string): Set<number> {
+  const rows = new Set<number>();
+  const marker = `: ${mark}`;
+  for (let at = source.indexOf(marker); at >= 0; at = source.indexOf(marker, at + 1)) {
+    let node: Node | null = root.descendantForIndex(at, at + marker.length);
+    while (node && node.type !== 'command' && node.startIndex === at) node = node.parent;
+    if (!node || node.type !== 'command' || node.startIndex !== at || node.hasError) continue;
+    const parent = node.parent;
+    // Inside an ERROR node the statement lists are lost; the caller's final, error-free parse decides.
+    if (parent && (parent.isError || listParents.has(parent.type))) rows.add(node.startPosition.row);
+  }
+  return rows;
 }
 
 function children(node: Node): Node[] {
@@ -92,6 +218,7 @@ function statements(node: Node, from: number, stopAt?: (child: Node) => boolean,
     if (!child) continue;
     if (stopAt?.(child)) break;
     if (field !== undefined && node.fieldNameForChild(i) !== field) continue;
+    if (child.isMissing || child.isError) throw new Unsupported('error node', child.startPosition.row);
     if (!child.isNamed) {
       if (child.type === '&') {
         const last = out[out.length - 1];
@@ -102,7 +229,15 @@ function statements(node: Node, from: number, stopAt?: (child: Node) => boolean,
     }
     if (child.type === 'comment') continue;
     if (!statementTypes.has(child.type)) throw new Unsupported(`statement ${child.type}`);
-    out.push(statement(child));
+    if (problemRows === null) out.push(statement(child));
+    else {
+      try {
+        out.push(statement(child));
+      } catch (err) {
+        if (!(err instanceof Unsupported)) throw err;
+        problemRows.push(err.row);
+      }
+    }
   }
   return out;
 }
@@ -119,6 +254,7 @@ function stmtOf(node: Node, shNode: ShNode, redirects: ShRedirect[] = []): ShStm
 }
 
 function statement(node: Node): ShStmt {
+  lastStatementRow = node.startPosition.row;
   switch (node.type) {
     case 'redirected_statement': {
       const body = node.childForFieldName('body');
@@ -275,12 +411,21 @@ function joinedAcrossLines(prev: Node, next: Node): boolean {
   return false;
 }
 
+function commandJoinsLines(node: Node): boolean {
+  const kids = children(node).filter((c) => c.type !== 'comment');
+  for (let i = 1; i < kids.length; i++) {
+    const next = kids[i] as Node;
+    if (next.type !== 'heredoc_redirect' && joinedAcrossLines(kids[i - 1] as Node, next)) return true;
+  }
+  return false;
+}
+
 function simpleCommand(node: Node): ShStmt {
+  if (commandJoinsLines(node)) throw new Unsupported('command spans lines', node.startPosition.row);
   const kids = children(node).filter((c) => c.type !== 'comment');
   for (let i = 1; i < kids.length; i++) {
     const prev = kids[i - 1] as Node;
     const next = kids[i] as Node;
-    if (next.type !== 'heredoc_redirect' && joinedAcrossLines(prev, next)) throw new Unsupported('command spans lines');
     // Two words with nothing between them are one word to the shell (`a`b`c`); the grammar can split them.
     if (!prev.type.endsWith('_redirect') && !next.type.endsWith('_redirect') && prev.endIndex === next.startIndex) {
       throw new Unsupported('touching words');
@@ -320,19 +465,19 @@ function testCommand(node: Node): ShStmt {
   const close = kids[kids.length - 1];
   if (!open || !close) throw new Unsupported('test');
   const words: ShWord[] = [];
-  const flatten = (n: Node): void => {
-    for (const child of children(n)) {
-      if (child.type === 'comment') continue;
-      if (testLeafTypes.has(child.type)) flatten(child);
-      else if (!child.isNamed || child.type === 'test_operator') words.push(literalWord(child.text, child));
-      else words.push(word(child));
-    }
-  };
-  for (const child of kids.slice(1, -1)) {
-    if (testLeafTypes.has(child.type)) flatten(child);
+  const add = (child: Node): void => {
+    if (child.type === 'comment') return;
+    const sign = child.type === 'unary_expression' ? child.child(0) : null;
+    const operand = child.type === 'unary_expression' ? child.child(1) : null;
+    if (sign && operand && !sign.isNamed && sign.endIndex === operand.startIndex) {
+      // `-1` in `[ $x -gt -1 ]` is one word to the shell; the grammar reads a minus sign applied to 1.
+      if (operand.type !== 'number' || child.childCount !== 2) throw new Unsupported('signed test operand', child.startPosition.row);
+      words.push(literalWord(child.text, child));
+    } else if (testLeafTypes.has(child.type)) for (const c of children(child)) add(c);
     else if (!child.isNamed || child.type === 'test_operator') words.push(literalWord(child.text, child));
     else words.push(word(child));
-  }
+  };
+  for (const child of kids.slice(1, -1)) add(child);
   if (open.type === '[' && close.type === ']') {
     return stmtOf(node, { type: 'simple', assigns: [], words: [literalWord('[', open), ...words, literalWord(']', close)] });
   }
@@ -458,6 +603,13 @@ function assignmentWord(node: Node): ShWord {
   if (!name) throw new Unsupported('assignment');
   const eq = children(node).find((c) => c.type === '=' || c.type === '+=');
   const prefix = name.text + (eq?.type ?? '=');
+  if (name.type === 'subscript' || value?.type === 'array') {
+    // `a[i]=v`, `a=(x y)`: a computed value; its substitutions still run. mvdan-sh lists those of
+    // the value before those of the index, so a statement with both is left to it.
+    const all = nestedSubs(node);
+    if (name.type === 'subscript' && nestedSubs(name).length > 0 && all.length > nestedSubs(name).length) throw new Unsupported('assignment subscript');
+    return { raw: node.text, line: line(node), parts: [{ kind: 'dynamic', quoted: false }], subs: all };
+  }
   if (name.type !== 'variable_name') throw new Unsupported('assignment name');
   const inner = value ? word(value) : { raw: '', line: line(node), parts: [], subs: [] };
   return {
@@ -476,6 +628,7 @@ function word(node: Node): ShWord {
 }
 
 function wordParts(node: Node, quoted: boolean, parts: ShWordPart[], subs: ShStmt[][], atStart: boolean): void {
+  if (node.isMissing || node.isError) throw new Unsupported('error node', node.startPosition.row);
   switch (node.type) {
     case 'word':
     case 'variable_name':

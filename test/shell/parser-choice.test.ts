@@ -47,7 +47,7 @@ const misreadByTreeSitter: {
 ];
 
 for (const c of misreadByTreeSitter) {
-  t.test(`${c.converted ? 'converted as the shell reads it' : 'falls back to mvdan-sh'}: ${c.name}`, async (t) => {
+  t.test(`${c.converted ? 'converted as the shell reads it' : 'the refused statement falls back to mvdan-sh'}: ${c.name}`, async (t) => {
     const ts = await parseWithTreeSitter(c.body);
     if (c.converted) {
       const mv = parseWithMvdan(c.body, 'posix');
@@ -55,7 +55,7 @@ for (const c of misreadByTreeSitter) {
       if (ts && mv.ok) t.same(walkCommands(ts).commands, walkCommands(mv.script).commands, 'same commands as mvdan-sh');
     } else t.equal(ts, null, 'tree-sitter result is refused');
     const a = await analyse(shellScriptlet(c.body));
-    t.equal(a.parser, c.converted ? 'tree-sitter' : 'mvdan-sh');
+    t.equal(a.parser, c.converted ? 'tree-sitter' : 'tree-sitter+mvdan-sh');
     t.notOk(a.parseError);
     const cmds = a.commands.map((cmd) => ({
       name: cmd.name,
@@ -108,7 +108,7 @@ t.test('a /bin/sh script using a bash feature tree-sitter refuses is read with t
   const posix = parseWithMvdan(body, 'posix');
   t.notOk(posix.ok, 'arrays are not POSIX');
   const a = await analyse(shellScriptlet(body));
-  t.equal(a.parser, 'mvdan-sh');
+  t.equal(a.parser, 'tree-sitter+mvdan-sh');
   t.notOk(a.parseError);
   t.ok(a.commands.some((c) => c.name === 'echo' && c.line === 4));
 });
