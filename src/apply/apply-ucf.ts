@@ -10,8 +10,10 @@
  *
  * `ucfr [--force] PACKAGE PATH` does nothing when PATH is registered to PACKAGE, fails (exit 4)
  * when it is registered to another package without --force, and otherwise rotates registry.0..7
- * and appends `PACKAGE \t PATH`. The registry and hashfile are the files ucf's own postinst
- * creates empty (`touch`); a missing registry is created here for the same reason.
+ * and appends `PACKAGE \t PATH` (PATH with its links resolved, as `readlink -m` gives it). The
+ * registry and hashfile are the files ucf's own postinst creates empty (`touch`); a missing
+ * registry is created here for the same reason. A diverted PATH (ucf installs under the
+ * diversion's name) is deferred.
  */
 import { createHash } from 'node:crypto';
 import type { Action } from '../actions/action.js';
@@ -69,13 +71,21 @@ export function applyUcf(action: UcfAction, ctx: ApplyContext): ApplyOutcome {
   if (ctx.view.lstat(ctx.view.canonical(action.path))) {
     return defer(`${action.path} is already in the image; ucf compares it with the template and may ask`);
   }
+  // ucf follows a diversion of the path to its true name (dpkg-divert --truename).
+  const diversions = read(ctx, '/var/lib/dpkg/diversions');
+  if (diversions !== undefined && diversions.split('\n').some((l, i) => i % 3 === 0 && l === action.path)) {
+    return defer(`${action.path} is diverted; ucf would install the file under the diversion's name`);
+  }
   const hashfile = `${STATE}/hashfile`;
   const hashes = read(ctx, hashfile);
   if (hashes !== undefined && recorded(hashes, action.path).length > 0) {
     return defer(`ucf has a checksum recorded for ${action.path}; with the file gone it decides from that record`);
   }
+  const parent = action.path.slice(0, action.path.lastIndexOf('/')) || '/';
+  if (ctx.view.lstat(ctx.view.resolved(parent))?.type !== 'dir') {
+    return defer(`${parent} is not a directory in the image; ucf's cp fails`);
+  }
   const who = ctx.identity.namesOf(st.uid, st.gid);
-  ctx.mkparents(action.path);
   ctx.staging.writeFile(ctx.view.canonical(action.path), bytes, st.mode, who);
   const md5 = createHash('md5').update(bytes).digest('hex');
   if (hashes !== undefined) rotate(ctx, hashfile, hashes);
@@ -94,10 +104,12 @@ export function applyUcfRegister(action: UcfRegisterAction, ctx: ApplyContext): 
   if (!toolPresent(ctx, 'ucfr')) return defer('ucfr is not in the image; the script would fail where it runs');
   const registry = `${STATE}/registry`;
   const current = read(ctx, registry) ?? '';
-  const owners = recorded(current, action.path).map((l) => l.split(/\s/)[0]);
-  if (owners.length === 1 && owners[0] === action.package) return nothing(`${action.path} is already registered to ${action.package}`);
-  if (owners.length === 1 && !action.force) return defer(`${action.path} is registered to ${owners[0]}; ucfr fails without --force`);
+  // ucfr records the path with its symbolic links resolved (readlink -m).
+  const path = ctx.view.resolved(action.path);
+  const owners = recorded(current, path).map((l) => l.split(/\s/)[0]);
+  if (owners.length === 1 && owners[0] === action.package) return nothing(`${path} is already registered to ${action.package}`);
+  if (owners.length === 1 && !action.force) return defer(`${path} is registered to ${owners[0]}; ucfr fails without --force`);
   if (read(ctx, registry) !== undefined) rotate(ctx, registry, current);
-  write(ctx, registry, `${without(current, action.path)}${action.package} \t ${action.path}\n`);
-  return done(`${action.path} registered to ${action.package}`);
+  write(ctx, registry, `${without(current, path)}${action.package} \t ${path}\n`);
+  return done(`${path} registered to ${action.package}`);
 }

@@ -243,7 +243,7 @@ t.test('ucf and ucfr (dh_ucf) on a fresh path', async (t) => {
       { kind: 'ucf', template, path: dest, threeWay: true },
       { kind: 'ucf-register', package: 'libreoffice-impress', path: dest, force: true },
     ],
-    image({ ...tools, [template]: { type: 'file', content, mode: 0o640 } as MemoryNode, '/var/lib/ucf/hashfile': 'aaa  /etc/other\n', '/var/lib/ucf/hashfile.0': 'old\n' }),
+    image({ ...tools, [template]: { type: 'file', content, mode: 0o640 } as MemoryNode, '/etc/libreoffice/registry/.keep': '', '/var/lib/ucf/hashfile': 'aaa  /etc/other\n', '/var/lib/ucf/hashfile.0': 'old\n' }),
     { family: 'debian', epoch: EPOCH },
   );
   t.strictSame(installed.applied.map((a) => a.outcome.kind), ['done', 'done']);
@@ -258,6 +258,8 @@ t.test('ucf and ucfr (dh_ucf) on a fresh path', async (t) => {
   const cases: { name: string; files: Record<string, string | MemoryNode>; action: Action; want: RegExp }[] = [
     { name: 'a file already at the path', files: { ...tools, [template]: content, [dest]: 'local\n' }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /already in the image/ },
     { name: 'a checksum already recorded', files: { ...tools, [template]: content, '/var/lib/ucf/hashfile': `abc  ${dest}\n` }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /checksum recorded/ },
+    { name: 'no directory for the path', files: { ...tools, [template]: content }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /not a directory in the image/ },
+    { name: 'a diverted path', files: { ...tools, [template]: content, '/etc/libreoffice/registry/.keep': '', '/var/lib/dpkg/diversions': `${dest}\n${dest}.distrib\nother-pkg\n` }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /diverted/ },
     { name: 'no template', files: { ...tools }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /not a file in the image/ },
     { name: 'no ucf', files: { [template]: content }, action: { kind: 'ucf', template, path: dest, threeWay: false }, want: /ucf is not in the image/ },
     { name: 'registered to another package', files: { ...tools, '/var/lib/ucf/registry': `other \t ${dest}\n` }, action: { kind: 'ucf-register', package: 'x', path: dest, force: false }, want: /registered to other; ucfr fails/ },
@@ -266,9 +268,15 @@ t.test('ucf and ucfr (dh_ucf) on a fresh path', async (t) => {
     const r = applyActions([c.action], image(c.files), { family: 'debian', epoch: EPOCH });
     t.match(r.applied[0]?.outcome, { kind: 'defer', reason: c.want }, c.name);
   }
+  const linked = applyActions(
+    [{ kind: 'ucf-register', package: 'x', path: '/etc/x/x.conf', force: false }],
+    image({ ...tools, '/etc/x': { type: 'symlink', target: '/usr/share/x/etc' } as MemoryNode, '/usr/share/x/etc/.keep': '' }),
+    { family: 'debian', epoch: EPOCH },
+  );
+  t.equal(file(linked, '/var/lib/ucf/registry'), 'x \t /usr/share/x/etc/x.conf\n', 'ucfr records the path with its links resolved (readlink -m)');
   const same = applyActions([{ kind: 'ucf-register', package: 'x', path: dest, force: false }], image({ ...tools, '/var/lib/ucf/registry': `x \t ${dest}\n` }), { family: 'debian', epoch: EPOCH });
   t.match(same.applied[0]?.outcome, { kind: 'nothing' }, 'already registered to the same package');
-  const small = applyActions([{ kind: 'ucf', template, path: dest, threeWay: false }], image({ ...tools, [template]: content }), { family: 'debian', epoch: EPOCH });
+  const small = applyActions([{ kind: 'ucf', template, path: dest, threeWay: false }], image({ ...tools, [template]: content, '/etc/libreoffice/registry/.keep': '' }), { family: 'debian', epoch: EPOCH });
   t.ok(file(small, '/var/lib/ucf/cache/:etc:libreoffice:registry:impress.xcd'), 'a template under 25600 bytes is cached without --three-way too');
   t.notOk(small.staging.get('/var/lib/ucf/hashfile.0'), 'no previous hashfile, nothing rotated');
 });
