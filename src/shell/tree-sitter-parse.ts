@@ -473,7 +473,17 @@ function testCommand(node: Node): ShStmt {
       // `-1` in `[ $x -gt -1 ]` is one word to the shell; the grammar reads a minus sign applied to 1.
       if (operand.type !== 'number' || child.childCount !== 2) throw new Unsupported('signed test operand', child.startPosition.row);
       words.push(literalWord(child.text, child));
-    } else if (testLeafTypes.has(child.type)) for (const c of children(child)) add(c);
+    } else if (testLeafTypes.has(child.type)) {
+      // `*"/"*` after `==` is one word to the shell; the grammar gives it as three touching operands.
+      const kids = children(child);
+      const operand = (n: Node | undefined): n is Node => n !== undefined && n.isNamed && !testLeafTypes.has(n.type) && n.type !== 'test_operator' && n.type !== 'comment';
+      for (let i = 0; i < kids.length; i++) {
+        const run = [kids[i] as Node];
+        while (operand(run[0]) && operand(kids[i + 1]) && (kids[i + 1] as Node).startIndex === (run[run.length - 1] as Node).endIndex) run.push(kids[++i] as Node);
+        if (run.length > 1) words.push(joinedWord(run));
+        else add(run[0] as Node);
+      }
+    }
     else if (!child.isNamed || child.type === 'test_operator') words.push(literalWord(child.text, child));
     else words.push(word(child));
   };
@@ -618,6 +628,14 @@ function assignmentWord(node: Node): ShWord {
     parts: normaliseParts([{ kind: 'lit', value: prefix, quoted: false }, ...inner.parts]),
     subs: inner.subs,
   };
+}
+
+/** Touching nodes that the shell reads as one word. */
+function joinedWord(nodes: Node[]): ShWord {
+  const parts: ShWordPart[] = [];
+  const subs: ShStmt[][] = [];
+  nodes.forEach((n, i) => wordParts(n, false, parts, subs, i === 0));
+  return { raw: nodes.map((n) => n.text).join(''), line: line(nodes[0] as Node), parts: normaliseParts(parts), subs };
 }
 
 function word(node: Node): ShWord {

@@ -88,10 +88,10 @@ t.test('a placeholder that would not sit in a statement list is never used', asy
 });
 
 t.test('a script tree-sitter reads whole needs no region', async (t) => {
-  const body = 'set -e\nnet[8]="255.0.0.0"\nlist=(a "$(hostname)")\n[ "$n" -gt -1 ] && echo ok\n';
+  const body = 'set -e\nnet[8]="255.0.0.0"\nlist=(a "$(hostname)")\n[ "$n" -gt -1 ] && echo ok\n[[ "$item" == *"/"* ]] || echo no\n';
   const mixed = await parseWithRegionFallback(body, 'bash');
   t.equal(mixed?.regions, 0);
-  t.same(commands(mixed!.script), commands(mvdan(body)), 'array assignments and a negative number in a test read as mvdan-sh reads them');
+  t.same(commands(mixed!.script), commands(mvdan(body)), 'array assignments, a negative number in a test and a pattern in pieces read as mvdan-sh reads them');
 });
 
 t.test('a script mvdan-sh rejects is left to mvdan-sh, which reports where', async (t) => {
