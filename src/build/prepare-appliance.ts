@@ -79,6 +79,11 @@ export interface PrepareOptions {
   progress?: (stage: string, done: number, total: number) => void;
   /** Host root and dpkg admin directory (tests may point elsewhere). */
   admindir?: string;
+  /**
+   * The format a build makes right after preparing, when known. A chroot is entered by its user,
+   * never booted through the /init wrapper, so the wrapper's needs are not checked for it.
+   */
+  format?: 'chroot' | 'ext2';
 }
 
 export interface Prepared {
@@ -371,7 +376,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const check = checkDeferredTools(steps.length > 0 ? [agentNeeds, ...steps] : steps, view, ownersOf, analyses);
   if (check.errors.length > 0) throw check.errors[0];
   warnings.push(...check.warnings);
-  warnings.push(...initWrapperWarnings(view, hook.init, steps.length));
+  if (o.format !== 'chroot') warnings.push(...initWrapperWarnings(view, hook.init, steps.length));
 
   // supermin copies host files after unpacking tarballs: a staged package file would be overwritten,
   // so it is left out of the overlay; the image gets the host's copy, as the host's scripts left it.

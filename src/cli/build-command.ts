@@ -150,6 +150,7 @@ export async function runBuild(inputs: string[], opts: BuildCliOptions, io: CliI
           signal,
           io,
           progress,
+          format: opts.format,
         });
         superminDir = result.superminDir;
         manifest = result.manifest;

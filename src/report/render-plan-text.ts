@@ -7,6 +7,7 @@ import type { Action } from '../actions/action.js';
 import { describeCondition } from '../apply/path-conditions.js';
 import type { Plan } from '../plan/plan.js';
 import type { Provenance } from '../plan/provenance.js';
+import { plural } from './plural.js';
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
@@ -67,7 +68,7 @@ export function renderPlanText(plan: Plan): string {
   const s = plan.summary;
   out.push(
     '',
-    `Summary: ${s.packages} packages, ${s.scripts} scripts: ${s.dropped} dropped, ${s.translated} translated, ${s.deferred} deferred` +
+    `Summary: ${plural(s.packages, 'package')}, ${plural(s.scripts, 'script')}: ${s.dropped} dropped, ${s.translated} translated, ${s.deferred} deferred` +
       `${s.withdrawn > 0 ? ` (${s.withdrawn} after a conflict)` : ''}; ${s.actions} actions, ${s.steps} deferred steps, ` +
       `${s.conflicts.error} conflict errors, ${s.conflicts.warning} conflict warnings`,
   );

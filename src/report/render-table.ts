@@ -8,6 +8,7 @@ import { createColors } from 'picocolors';
 import type { AuditPackage, AuditResult, AuditScript } from '../audit/audit-result.js';
 import { compareSeverity, riskKinds, type RiskKind, type Severity } from '../audit/risk.js';
 import { traceLine } from './render-trace-line.js';
+import { plural } from './plural.js';
 
 export interface TableOptions {
   /** Use ANSI colours. */
@@ -187,10 +188,6 @@ function truncate(s: string, width: number): string {
 function truncateLeft(s: string, width: number): string {
   if (s.length <= width) return s;
   return `\u2026${s.slice(s.length - width + 1)}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function summary(result: AuditResult, c: Colors, width: number | undefined): string[] {
