@@ -420,6 +420,11 @@ function explainByAction(d: Difference, w: DeferredAction): string | undefined {
     const name = accountOf(d)!;
     return w.actions.some((a) => (a.kind === 'user' || a.kind === 'group') && a.name === name) ? `the ${name} account action` : undefined;
   }
+  // A statoverride left for first boot is registered there, in dpkg's database of them.
+  if (path === '/var/lib/dpkg/statoverride') {
+    const registered = w.actions.find((a) => a.kind === 'path-attr' && a.statoverride);
+    return registered?.kind === 'path-attr' ? `the action registers a statoverride for ${registered.path}` : undefined;
+  }
   const base = path.slice(path.lastIndexOf('/') + 1);
   for (const v of values) {
     if (v.startsWith('/') && (path === v || (!BROAD.has(v) && path.startsWith(`${v}/`)))) return `the action names ${v}`;

@@ -146,6 +146,16 @@ t.test('actions the appliers deferred explain what they name (not their kind)', 
   t.same(ucf, []);
 });
 
+t.test("a statoverride left for first boot explains dpkg's statoverride database; a plain mode change does not", async (t) => {
+  const db = '/var/lib/dpkg/statoverride';
+  const registered = { actions: [{ kind: 'path-attr' as const, path: '/usr/bin/crontab', mode: 0o2755, owner: 'root', group: 'crontab', statoverride: true }], reason: 'group crontab does not exist', packages: ['cron'] };
+  const chmodOnly = { actions: [{ kind: 'path-attr' as const, path: '/usr/bin/x', mode: 0o755 }], reason: 'no such file', packages: ['x'] };
+  const [byRegistered] = explainDifferences([missing(db)], [], [registered], noFacts);
+  t.equal(byRegistered!.length, 1);
+  t.match(byRegistered![0]!.via, /registers a statoverride for \/usr\/bin\/crontab/);
+  t.same(explainDifferences([missing(db)], [], [chmodOnly], noFacts), [[]]);
+});
+
 t.test("a helper function's relative path words name exactly that path", async (t) => {
   const s = await script('base-files', '#!/bin/sh\ninstall_directory() { mkdir "$DPKG_ROOT/$1"; chown "root:$3" "$DPKG_ROOT/$1"; }\ninstall_directory srv 755 root\n');
   const got = explainDifferences([missing('/srv', dir), missing('/root/.ssh', dir), missing('/srv/www', dir)], [s], [], noFacts).map((e) => e.length);
