@@ -14,7 +14,8 @@ import type { Analysis } from '../shell/analysis.js';
 /** Which host packages list a path (all of /bin/x, /usr/bin/x… variants are asked for). */
 export type PathOwners = (path: string) => string[];
 
-const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** The PATH dpkg gives maintainer scripts, in its order. */
+export const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** POSIX special and regular builtins, plus the ones dash and bash add, which need no file. */
 const BUILTINS = new Set(

@@ -5,14 +5,7 @@
  * much as a file the script sources. Only the package's own files count: a deferred script that
  * calls adduser does not thereby explain every change adduser could make.
  */
-
-/** The PATH dpkg gives maintainer scripts, in its order. */
-export const MAINTSCRIPT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
-
-/** Where a merged-/usr system finds what a package lists under /bin, /sbin or /lib. */
-function mergedUsr(path: string): string {
-  return /^\/(bin|sbin|lib[^/]*)\//.test(path) ? `/usr${path}` : path;
-}
+import { PATH_DIRS, pathSpellings } from '../build/check-deferred-tools.js';
 
 /**
  * `resolve(package, name)`: the absolute path of the program `name` as a maintainer script's PATH
@@ -24,7 +17,7 @@ export function ownProgramResolver(listFiles: (pkg: string) => readonly string[]
   const own = (pkg: string): Set<string> => {
     let set = lists.get(pkg);
     if (!set) {
-      set = new Set((listFiles(pkg) ?? []).map(mergedUsr));
+      set = new Set(listFiles(pkg) ?? []);
       lists.set(pkg, set);
     }
     return set;
@@ -32,11 +25,8 @@ export function ownProgramResolver(listFiles: (pkg: string) => readonly string[]
   return (pkg, name) => {
     if (name === '' || name.includes('/')) return undefined;
     const files = own(pkg);
-    for (const dir of MAINTSCRIPT_PATH) {
-      const path = `${dir}/${name}`;
-      if (files.has(mergedUsr(path))) return mergedUsr(path);
-    }
-    return undefined;
+    // A package that predates merged /usr lists /sbin/x; the image has it as /usr/sbin/x too.
+    return PATH_DIRS.map((d) => `${d}/${name}`).find((p) => pathSpellings(p).some((s) => files.has(s)));
   };
 }
 
