@@ -18,6 +18,7 @@ import { assessPackages, type PolicyChooser } from '../audit/assess-packages.js'
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
 import { gatherPackages } from '../audit/gather-packages.js';
 import { ToolError, UsageError } from '../errors.js';
+import { interpreterFromShebang } from '../formats/deb/interpreter-from-shebang.js';
 import { isInstallPhase, type Scriptlet } from '../formats/types.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
@@ -92,9 +93,6 @@ async function unpack(tarball: string, into: string): Promise<void> {
   if (res.code !== 0) throw new ToolError('E_TOOL_FAILED', `tar could not unpack ${tarball}: ${res.stderr.trim().split('\n').slice(-2).join(' / ')}`);
 }
 
-/** A shell script's text can be analysed with the script; a Perl or Python helper is read as text. */
-const SHELL_SCRIPT = /^#!\s*(\/usr)?\/bin\/(env\s+)?(sh|bash|dash)\b/;
-
 async function deferredScripts(
   plan: Plan,
   assessments: ReadonlyMap<Scriptlet, ScriptAssessment>,
@@ -108,7 +106,8 @@ async function deferredScripts(
     if (!sourcedCache.has(path)) {
       const text = readText(image, path);
       // A sourced file runs in the script's own shell: analyse it as part of that script.
-      const shell = !text?.startsWith('#!') || SHELL_SCRIPT.test(text);
+      // A Perl or Python helper is read as text only.
+      const shell = text !== undefined && ['sh', 'bash'].includes(interpreterFromShebang(text).kind);
       sourcedCache.set(path, text === undefined ? undefined : { path, script: text, ...(shell ? { analysis: await analyse({ ...like, body: text, origin: path }) } : {}) });
     }
     return sourcedCache.get(path);
