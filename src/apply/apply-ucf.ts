@@ -49,17 +49,22 @@ function rotate(ctx: ApplyContext, file: string, current: string): void {
   write(ctx, `${file}.0`, current);
 }
 
-/** Lines of a ucf state file that do not end in whitespace followed by `path`. */
+/** A line of a ucf state file about `path`: it ends in white space followed by the path. */
+function isFor(line: string, path: string): boolean {
+  return line.endsWith(path) && /\s/.test(line.charAt(line.length - path.length - 1));
+}
+
+/** The state file's lines that are not about `path`. */
 function without(content: string, path: string): string {
   return content
     .split('\n')
-    .filter((l) => l !== '' && !(l.endsWith(path) && /\s/.test(l.charAt(l.length - path.length - 1))))
+    .filter((l) => l !== '' && !isFor(l, path))
     .map((l) => `${l}\n`)
     .join('');
 }
 
 function recorded(content: string, path: string): string[] {
-  return content.split('\n').filter((l) => l.endsWith(path) && /\s/.test(l.charAt(l.length - path.length - 1)));
+  return content.split('\n').filter((l) => isFor(l, path));
 }
 
 export function applyUcf(action: UcfAction, ctx: ApplyContext): ApplyOutcome {
