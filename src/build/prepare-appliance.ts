@@ -25,10 +25,7 @@ import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js'
 import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
 import { applyActions, type ApplyResult } from '../apply/apply-actions.js';
 import { LayeredView } from '../apply/layered-view.js';
-import { assessPackages } from '../audit/assess-packages.js';
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
-import { policyChooser } from '../cli/policy-chooser.js';
-import { planErrors } from '../cli/plan-command.js';
 import type { CliIo } from '../cli/io.js';
 import { ScriptletError, ToolError } from '../errors.js';
 import { DEFAULT_DPKG_ADMINDIR, readDpkgDatabase } from '../formats/installed/dpkg-database.js';
@@ -55,6 +52,26 @@ import { guestAgentDir } from './guest-agent-dir.js';
 import { HostPackageView } from './host-package-view.js';
 import { initWrapperWarnings } from './init-wrapper-needs.js';
 import { startHook } from './start-hook.js';
+
+/**
+ * The policy engine and the shell parser, imported once supermin --prepare is running: loading
+ * them (schemas compiled, tree-sitter's WebAssembly) is about a second of CPU, which then overlaps
+ * supermin instead of delaying its start.
+ */
+interface Classifier {
+  assessPackages: typeof import('../audit/assess-packages.js').assessPackages;
+  policyChooser: typeof import('../cli/policy-chooser.js').policyChooser;
+  planErrors: typeof import('../cli/plan-command.js').planErrors;
+}
+
+async function loadClassifier(): Promise<Classifier> {
+  const [{ assessPackages }, { policyChooser }, { planErrors }] = await Promise.all([
+    import('../audit/assess-packages.js'),
+    import('../cli/policy-chooser.js'),
+    import('../cli/plan-command.js'),
+  ]);
+  return { assessPackages, policyChooser, planErrors };
+}
 
 /** Sorts after supermin's base.tar.gz, so our files win over the base image's. */
 export const OVERLAY_NAME = 'zz-scriptlet.tar';
@@ -269,6 +286,9 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     }),
     { signal: local.signal, env: o.io.env, ...(o.verbose ? { onStdout: (c) => o.io.stderr(c.toString('utf8')) } : {}) },
   );
+  const classifier = loadClassifier();
+  // Awaited below; a failure before then (supermin failing first) must not become an unhandled rejection.
+  classifier.catch(() => undefined);
   let superminFinished = false;
   void superminDone.then(
     () => (superminFinished = true),
@@ -278,7 +298,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     const host = await hostPackages(admindir, local.signal);
     const closure = dpkgClosure(o.packages, host.stanzas, host.arch);
     const aheadWarnings: string[] = [];
-    const classified = await classifyScripts(closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
+    const classified = await classifyScripts(classifier, closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
     if (!superminFinished) progress('supermin --prepare', 0, 1);
     return { host, closure, classified, aheadWarnings };
   })();
@@ -299,7 +319,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     ({ packages: installScripts, assessments } = ahead.classified);
     warnings.push(...ahead.aheadWarnings);
   } else {
-    ({ packages: installScripts, assessments } = await classifyScripts(closure, ahead.host.installed, o, progress, warnings));
+    ({ packages: installScripts, assessments } = await classifyScripts(classifier, closure, ahead.host.installed, o, progress, warnings));
   }
 
   progress('applying actions', 0, 1);
@@ -313,7 +333,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     sysvinit: hook.init === 'sysvinit',
     timeoutSeconds,
   });
-  const errors = planErrors(plan);
+  const errors = (await classifier).planErrors(plan);
   if (errors.length > 0) throw errors[0];
   const view = new LayeredView(image, applied.staging);
 
@@ -437,6 +457,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
 
 /** The closure's install scripts, read and classified by policy. */
 async function classifyScripts(
+  classifier: Promise<Classifier>,
   closure: readonly ClosurePackage[],
   installed: ReadonlyMap<string, Package>,
   o: PrepareOptions,
@@ -445,6 +466,7 @@ async function classifyScripts(
 ): Promise<Classified> {
   const packages = await readPackages(closure, installed, o, progress, warnings);
   const installScripts = packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
+  const { assessPackages, policyChooser } = await classifier;
   const policies = new Map<string, LoadedPolicy>();
   try {
     const assessments = await assessPackages(installScripts, policyChooser(o.io, o.policy, policies), (d, t) => progress('classifying scripts', d, t));

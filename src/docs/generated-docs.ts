@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadCommands } from '../cli/commands.js';
 import { buildProgram } from '../cli/main.js';
 import { defaultPolicyDir } from '../policy/policy-dir.js';
 import { policyJsonSchema } from '../policy/policy-schema.js';
@@ -18,13 +19,16 @@ export interface GeneratedDoc {
   text: string;
 }
 
+// Every command, for its man page (the CLI itself loads only the one it runs).
+const registered = await loadCommands();
+
 export function repoRoot(): string {
   return dirname(defaultPolicyDir());
 }
 
 export function generatedDocs(root: string = repoRoot()): GeneratedDoc[] {
   const discard = (): void => undefined;
-  const program = buildProgram({ stdout: discard, stderr: discard, isTty: false, color: false, env: {}, cwd: root }, discard);
+  const program = buildProgram({ stdout: discard, stderr: discard, isTty: false, color: false, env: {}, cwd: root }, discard, registered);
   const extra = (name: string): string | undefined => {
     const file = join(root, 'man', 'src', `${name}.md`);
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
