@@ -3,9 +3,13 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
 import type { LoadedPolicy } from '../policy/load-policy.js';
+import { renderFirstBootJson } from '../report/render-first-boot-json.js';
+import { renderFirstBootText } from '../report/render-first-boot-text.js';
 import { renderVerifyJson } from '../report/render-verify-json.js';
 import { renderVerifyText } from '../report/render-verify-text.js';
-import { checkKeepDir, runVerify } from '../verify/run-verify.js';
+import { firstBootPassed } from '../verify/first-boot-result.js';
+import { runFirstBootVerify } from '../verify/run-first-boot.js';
+import { checkKeepDir, runVerify, type VerifyOptions } from '../verify/run-verify.js';
 import { verifyPassed } from '../verify/verify-result.js';
 import type { RegisterCommand } from './commands.js';
 import { ExitCode } from './exit-code.js';
@@ -20,6 +24,7 @@ interface VerifyCliOptions {
   cacheDir?: string;
   policy?: string;
   quiet?: boolean;
+  firstBoot?: boolean;
 }
 
 /** $SCRIPTLET_CACHE/verify, else $XDG_CACHE_HOME/scriptlet/verify, else ~/.cache/scriptlet/verify. */
@@ -33,7 +38,7 @@ export async function runVerifyCommand(packages: string[], opts: VerifyCliOption
   const policies = new Map<string, LoadedPolicy>();
   const chatty = !opts.quiet && !opts.json;
   try {
-    const result = await runVerify({
+    const options: VerifyOptions = {
       packages,
       suite: opts.suite,
       mirrors: opts.mirror,
@@ -43,7 +48,13 @@ export async function runVerifyCommand(packages: string[], opts: VerifyCliOption
       // New shadow entries get today's day, as in the reference; the day itself is not compared.
       epoch: sourceDateEpoch(io.env, Math.floor(Date.now() / 1000)),
       ...(chatty ? { onStage: (s: string) => io.stderr(`verify: ${s}\n`) } : {}),
-    });
+    };
+    if (opts.firstBoot) {
+      const booted = await runFirstBootVerify(options);
+      io.stdout(opts.json ? renderFirstBootJson(booted) : renderFirstBootText(booted));
+      return firstBootPassed(booted) ? ExitCode.ok : ExitCode.gate;
+    }
+    const result = await runVerify(options);
     io.stdout(opts.json ? renderVerifyJson(result) : renderVerifyText(result));
     return verifyPassed(result) ? ExitCode.ok : ExitCode.gate;
   } finally {
@@ -63,12 +74,17 @@ export const registerVerify: RegisterCommand = (program: Command, io, setExit) =
         '/var. Each difference must be explained by a step the plan defers to first boot (named with its reason); any ' +
         'other difference fails (exit 1). Both trees are cached by package set. mmdebstrap runs in its auto mode: as ' +
         'root it uses chroot; as a user it needs /etc/subuid and /etc/subgid entries (unshare mode) or fakechroot. It ' +
-        "uses mmdebstrap's default mirror (deb.debian.org, with updates and security for stable suites) unless --mirror is given.",
+        "uses mmdebstrap's default mirror (deb.debian.org, with updates and security for stable suites) unless --mirror is given. " +
+        'With --first-boot the deferred steps are run too: the image a build would leave (staged files, deferred plan, ' +
+        'guest agent) is unpacked once more and the guest agent runs in it; the result must match the reference except ' +
+        "for per-machine state (host keys, random seeds), scriptlet's own files, the order of dynamic ids and of /etc/shells' lines, and every " +
+        'step must succeed (a failed step is shown with the end of its log).',
     )
     .argument('<packages...>', 'Debian package names (optionally name=version)')
     .option('--suite <name>', 'Debian suite or codename', 'bookworm')
     .option('--mirror <url-or-line>', 'mirror for mmdebstrap (repeatable): a URL, a "deb ..." line or a sources file', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--keep <dir>', 'keep the unpacked image with the plan applied (owners in staged-owners.json) and the plan in this directory')
+    .option('--first-boot', 'also run the deferred steps with the guest agent, as the first boot of an appliance does, and compare that result')
+    .option('--keep <dir>', 'keep the unpacked image with the plan applied (owners in staged-owners.json) and the plan in this directory; with --first-boot, overlay.tar and first-boot.tar')
     .option('--cache-dir <dir>', 'where reference installs are cached (default: $SCRIPTLET_CACHE/verify or ~/.cache/scriptlet/verify)')
     .option('--policy <file|name>', 'policy to classify the scripts with (default: debian)')
     .option('--json', 'print the result as JSON')

@@ -7,14 +7,14 @@ import { type VerifyResult, verifyPassed } from '../verify/verify-result.js';
 
 export const verifyJsonVersion = 1;
 
-function octalModes(_key: string, value: unknown): unknown {
+export function octalModes(_key: string, value: unknown): unknown {
   if (value && typeof value === 'object' && !Array.isArray(value) && 'mode' in value && typeof (value as { mode: unknown }).mode === 'number') {
     return { ...value, mode: (value as { mode: number }).mode.toString(8).padStart(4, '0') };
   }
   return value;
 }
 
-function difference(d: Difference): Record<string, unknown> {
+export function difference(d: Difference): Record<string, unknown> {
   const s = d.subject;
   return {
     category: d.category,

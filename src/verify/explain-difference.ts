@@ -394,7 +394,7 @@ function createsAccounts(f: ScriptFacts): boolean {
 const DYNAMIC_IDS = [100, 1000] as const;
 
 /** Only a uid or gid in the dynamic system range differs. */
-function idShiftOnly(d: Difference): boolean {
+export function idShiftOnly(d: Difference): boolean {
   if (d.subject.kind === 'file' || !d.subject.reference || !d.subject.scriptlet) return false;
   const dynamic = (n: number): boolean => n >= DYNAMIC_IDS[0] && n < DYNAMIC_IDS[1];
   if (d.subject.kind === 'user') {

@@ -38,7 +38,8 @@ export interface ReferenceSet {
 }
 
 const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
-const SAFE_PATH = /^[^\s'"\\$`]+$/;
+/** A path mmdebstrap's hook parser passes through unchanged (it splits hooks on white space and quotes). */
+export const SAFE_PATH = /^[^\s'"\\$`]+$/;
 const DEFAULT_TIMEOUT = 30 * 60 * 1000;
 /**
  * mmdebstrap's own hook that lays out /bin, /sbin and /lib as links into /usr before unpacking.
@@ -46,7 +47,7 @@ const DEFAULT_TIMEOUT = 30 * 60 * 1000;
  * usr-is-merged is used), and an image is built merged; unpacking unmerged would make every
  * file under /bin a difference that says nothing about the scripts.
  */
-const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
+export const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
 
 export function referenceKey(r: Pick<ReferenceRequest, 'packages' | 'suite' | 'mirrors'>): string {
   const packages = [...new Set(r.packages)].sort();
@@ -64,7 +65,7 @@ function checkRequest(r: ReferenceRequest): void {
   if (!SAFE_PATH.test(r.cacheDir)) throw new UsageError(`the cache directory must not contain white space or quotes: ${r.cacheDir}`);
 }
 
-async function mmdebstrap(args: string[], r: ReferenceRequest, what: string): Promise<void> {
+export async function mmdebstrap(args: string[], r: Pick<ReferenceRequest, 'timeoutMs' | 'onLine'>, what: string): Promise<void> {
   let pending = '';
   const res = await runTool(['mmdebstrap', ...args], {
     timeoutMs: r.timeoutMs ?? DEFAULT_TIMEOUT,
@@ -85,7 +86,8 @@ async function mmdebstrap(args: string[], r: ReferenceRequest, what: string): Pr
   }
 }
 
-function debsIn(dir: string): string[] {
+/** Every .deb file under `dir`, sorted. */
+export function debsIn(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {

@@ -74,7 +74,7 @@ export function installedPackages(status: string): string[] {
 }
 
 /** Each package's file list as the reference's dpkg recorded it (info/PKG.list or info/PKG:ARCH.list). */
-function packageFiles(reference: TarTree): (pkg: string) => string[] | undefined {
+export function packageFiles(reference: TarTree): (pkg: string) => string[] | undefined {
   let names: string[] | undefined;
   return (pkg) => {
     names ??= reference.list('/var/lib/dpkg/info');
@@ -84,7 +84,8 @@ function packageFiles(reference: TarTree): (pkg: string) => string[] | undefined
   };
 }
 
-async function unpack(tarball: string, into: string): Promise<void> {
+/** Unpacks a root tarball for reading, without device nodes and documentation. */
+export async function unpack(tarball: string, into: string): Promise<void> {
   mkdirSync(into, { recursive: true });
   // Device nodes cannot be made without root and are never compared. Documentation is a third
   // of the files and nothing applied reads it; the view still lists it from the tarball.
