@@ -39,6 +39,18 @@ interface Scope {
    * scriptlet (for Arch, code reachable from the entry function).
    */
   visible: number[];
+  /**
+   * The rules other than scope 'script' whose script-wide fields hold, in policy order: those fields
+   * do not depend on the part being decided, so they are tested once per script, not per command.
+   */
+  partRules?: ResolvedRule[];
+}
+
+function partRules(s: Scope): ResolvedRule[] {
+  s.partRules ??= s.policy.rules.filter(
+    (r) => r.rule.scope !== 'script' && scriptFieldsMatch(r.rule.match, s.scriptlet, s.analysis, s.visible.length),
+  );
+  return s.partRules;
 }
 
 export function classify(
@@ -123,10 +135,9 @@ function groupBySegment(s: Scope): Group[] {
 
 function decideSegment(s: Scope, segment: number, commands: number[]): PartVerdict | null {
   const seg = s.analysis.segments[segment];
-  for (const r of s.policy.rules) {
+  for (const r of partRules(s)) {
     const m = r.rule.match;
-    if (r.rule.scope === 'script' || !isSegmentRule(m)) continue;
-    if (!scriptFieldsMatch(m, s.scriptlet, s.analysis, s.visible.length)) continue;
+    if (!isSegmentRule(m)) continue;
     // Every command of a segment lies in it, so the first command stands for the segment.
     if (!commandFieldsMatch({ segment: m.segment! }, s.analysis.commands[commands[0]!]!, s.analysis)) continue;
     const part: PartRef = { kind: 'segment', index: segment };
@@ -139,10 +150,8 @@ function decideSegment(s: Scope, segment: number, commands: number[]): PartVerdi
 function decideCommand(s: Scope, i: number): PartVerdict {
   const command = s.analysis.commands[i]!;
   const part: PartRef = { kind: 'command', index: i };
-  for (const r of s.policy.rules) {
+  for (const r of partRules(s)) {
     const m = r.rule.match;
-    if (r.rule.scope === 'script') continue;
-    if (!scriptFieldsMatch(m, s.scriptlet, s.analysis, s.visible.length)) continue;
     if (!commandFieldsMatch(m, command, s.analysis)) continue;
     if (m.js !== undefined && !s.runtime.predicate(r, predicateInput(s, part, [i]))) continue;
     return decide(s, r, part, [i]);
@@ -157,10 +166,9 @@ function isSegmentRule(m: Match): boolean {
 /** True when the first part rule (other than segment rules) matching command `i` drops it. */
 function droppedOnItsOwn(s: Scope, i: number): boolean {
   const command = s.analysis.commands[i]!;
-  for (const r of s.policy.rules) {
+  for (const r of partRules(s)) {
     const m = r.rule.match;
-    if (r.rule.scope === 'script' || isSegmentRule(m)) continue;
-    if (!scriptFieldsMatch(m, s.scriptlet, s.analysis, s.visible.length)) continue;
+    if (isSegmentRule(m)) continue;
     if (!commandFieldsMatch(m, command, s.analysis)) continue;
     if (m.js !== undefined && !s.runtime.predicate(r, predicateInput(s, { kind: 'command', index: i }, [i]))) continue;
     return r.rule.outcome === 'drop';

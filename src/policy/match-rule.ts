@@ -12,18 +12,41 @@ type OneOrMany<T> = T | T[];
 
 const list = <T>(v: OneOrMany<T>): T[] => (Array.isArray(v) ? v : [v]);
 
-const globCache = new Map<string, Minimatch>();
+const globCache = new Map<string, (value: string) => boolean>();
+
+/** Characters that give a minimatch pattern a meaning beyond its own text (globs, braces, extglobs, escapes). */
+const GLOB_SYNTAX = /[*?[\]{}()!+@\\]/;
+/** A path minimatch reads exactly as its text: no empty, `.` or `..` part, no trailing `/`. */
+const PLAIN_PATH = /^(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)(?!.*\/$)./s;
+
+function plainPath(s: string): boolean {
+  if (!s.includes('/')) return s !== '' && s !== '.' && s !== '..';
+  return PLAIN_PATH.test(s);
+}
+
+/**
+ * One compiled test per pattern. Most policy patterns are plain names (`useradd`), which match a
+ * plain value exactly when the two are equal; minimatch's general matcher, which splits the value
+ * into path parts each time, is kept for globs and for values it could read differently.
+ */
+function globMatcher(pattern: string): (value: string) => boolean {
+  let test = globCache.get(pattern);
+  if (!test) {
+    const m = new Minimatch(pattern, { dot: true, nocomment: true });
+    test =
+      !GLOB_SYNTAX.test(pattern) && plainPath(pattern)
+        ? (value) => value === pattern || (!plainPath(value) && m.match(value))
+        : (value) => m.match(value);
+    globCache.set(pattern, test);
+  }
+  return test;
+}
 
 /** Path-style glob (minimatch): `*` stays within one `/`-separated part. */
 export function globMatch(value: string, patterns: OneOrMany<string>): boolean {
-  return list(patterns).some((p) => {
-    let m = globCache.get(p);
-    if (!m) {
-      m = new Minimatch(p, { dot: true, nocomment: true });
-      globCache.set(p, m);
-    }
-    return m.match(value);
-  });
+  if (!Array.isArray(patterns)) return globMatcher(patterns)(value);
+  for (const p of patterns) if (globMatcher(p)(value)) return true;
+  return false;
 }
 
 const textCache = new Map<string, RegExp>();

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { commandFieldsMatch, scriptFieldsMatch, writesFiles } from '../../src/policy/match-rule.js';
+import { Minimatch } from 'minimatch';
+import { commandFieldsMatch, globMatch, scriptFieldsMatch, writesFiles } from '../../src/policy/match-rule.js';
 import type { Match } from '../../src/policy/policy-schema.js';
 import type { Analysis, Command, Guard } from '../../src/shell/analysis.js';
 import type { Scriptlet } from '../../src/formats/types.js';
@@ -152,4 +153,18 @@ for (const [name, match, s, a, n, expected] of scriptCases) {
 
 t.test('writesFiles on a here-document input', async (t) => {
   t.equal(writesFiles({ ...cmd('cat'), redirects: [{ op: '<<', target: { text: 'EOF', literal: true } }] }), false);
+});
+
+// globMatch tests plain patterns by string equality; for every value minimatch reads differently
+// from its text (empty, `.`/`..` parts, `//`, a trailing `/`) the answer must still be minimatch's.
+t.test('globMatch agrees with minimatch on plain patterns and odd values', async (t) => {
+  const texts = ['useradd', '/usr/bin/x', 'a/b', '.', '..', '', '/', 'a//b', 'a/b/', './a', 'a/./b', 'a/../b', '#x', '-', 'a*', 'a?b', '/usr/lib/**', '{a,b}', 'a\\*'];
+  for (const pattern of texts) {
+    for (const value of texts) {
+      const want = new Minimatch(pattern, { dot: true, nocomment: true }).match(value);
+      t.equal(globMatch(value, pattern), want, `${JSON.stringify(value)} against ${JSON.stringify(pattern)}`);
+    }
+  }
+  t.equal(globMatch('adduser', ['useradd', 'adduser']), true);
+  t.equal(globMatch('deluser', ['useradd', 'adduser']), false);
 });
