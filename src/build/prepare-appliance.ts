@@ -45,6 +45,8 @@ import { superminPrepareArgv } from '../supermin/supermin-argv.js';
 import { tarOwnership } from '../supermin/tar-ownership.js';
 import { applianceDpkgStatus, dpkgInfoFiles } from './appliance-dpkg-status.js';
 import { buildManifest, renderManifest, type Manifest } from './build-manifest.js';
+import { ClassificationCache, classificationKey, policyFingerprint } from './classification-cache.js';
+import { codeFingerprint } from './code-fingerprint.js';
 import { checkDeferredTools, findInPath } from './check-deferred-tools.js';
 import { dpkgFileLists, dpkgPathOwners } from './dpkg-file-lists.js';
 import { downloadDebs } from './download-debs.js';
@@ -85,6 +87,8 @@ export interface PrepareOptions {
   supermin: SuperminInstall;
   /** Where downloaded .deb files are kept between builds. */
   debCache: string;
+  /** Where analyses and verdicts are kept between builds (classification-cache.ts); none: no cache. */
+  classificationCache?: string;
   /** Scratch space (removed by the caller). */
   workDir: string;
   verbose?: 0 | 1 | 2;
@@ -469,7 +473,38 @@ async function classifyScripts(
   const { assessPackages, policyChooser } = await classifier;
   const policies = new Map<string, LoadedPolicy>();
   try {
-    const assessments = await assessPackages(installScripts, policyChooser(o.io, o.policy, policies), (d, t) => progress('classifying scripts', d, t));
+    const choose = policyChooser(o.io, o.policy, policies);
+    if (!o.classificationCache) {
+      const assessments = await assessPackages(installScripts, choose, (d, t) => progress('classifying scripts', d, t));
+      return { packages: installScripts, assessments };
+    }
+    const cache = new ClassificationCache(o.classificationCache);
+    const code = codeFingerprint();
+    const policyKeys = new Map<LoadedPolicy, string>();
+    const keys = new Map<Scriptlet, string>();
+    const known = new Map<Scriptlet, ScriptAssessment>();
+    const unknown: Package[] = [];
+    for (const p of installScripts) {
+      const missing: Scriptlet[] = [];
+      for (const s of p.scriptlets) {
+        const loaded = choose(s.format);
+        let policyKey = policyKeys.get(loaded);
+        if (policyKey === undefined) policyKeys.set(loaded, (policyKey = policyFingerprint(loaded.policy)));
+        const key = classificationKey(code, policyKey, p, s);
+        const hit = cache.get(key);
+        if (hit) known.set(s, hit);
+        else {
+          keys.set(s, key);
+          missing.push(s);
+        }
+      }
+      if (missing.length > 0) unknown.push({ ...p, scriptlets: missing });
+    }
+    const fresh = await assessPackages(unknown, choose, (d, t) => progress('classifying scripts', d, t));
+    for (const [s, a] of fresh) cache.put(keys.get(s) as string, a);
+    // In the packages' order, as a run without the cache has it.
+    const assessments = new Map<Scriptlet, ScriptAssessment>();
+    for (const p of installScripts) for (const s of p.scriptlets) assessments.set(s, (known.get(s) ?? fresh.get(s)) as ScriptAssessment);
     return { packages: installScripts, assessments };
   } finally {
     for (const loaded of policies.values()) loaded.runtime.dispose();

@@ -143,6 +143,7 @@ export async function runBuild(inputs: string[], opts: BuildCliOptions, io: CliI
           ...(opts.policy ? { policy: opts.policy } : {}),
           supermin,
           debCache: join(cache, 'debs'),
+          classificationCache: join(cache, 'classified'),
           workDir,
           verbose: opts.verbose as 0 | 1 | 2,
           ...(opts.lock ? { lockFile: resolve(io.cwd, opts.lock) } : {}),
@@ -199,7 +200,7 @@ export const registerBuild: RegisterCommand = (program: Command, io, setExit) =>
     .option('--lock <file>', 'passed to supermin --lock')
     .option('-v, --verbose', 'show supermin’s output (twice: its file lists)', countVerbose, 0)
     .option('--use-installed', 'read scripts and config files from the installed system instead of downloading the packages')
-    .option('--cache-dir <dir>', 'where downloaded packages and kernels are kept (default: $XDG_CACHE_HOME/scriptlet)')
+    .option('--cache-dir <dir>', 'where downloaded packages, kernels and earlier classifications are kept (default: $XDG_CACHE_HOME/scriptlet)')
     .option('--timeout <seconds>', 'timeout of each deferred step at first boot', wholeNumber(604800, 'seconds'), DEFAULT_STEP_TIMEOUT)
     .option('-q, --quiet', 'no progress on the terminal')
     .action(async (inputs: string[], opts: BuildCliOptions) => {

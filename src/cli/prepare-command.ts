@@ -43,6 +43,7 @@ export async function runPrepare(packages: string[], opts: PrepareCliOptions, io
         ...(opts.policy ? { policy: opts.policy } : {}),
         supermin,
         debCache: `${cacheHome(io.env, io.cwd, opts.cacheDir)}/debs`,
+        classificationCache: `${cacheHome(io.env, io.cwd, opts.cacheDir)}/classified`,
         workDir,
         verbose: opts.verbose as 0 | 1 | 2,
         ...(opts.lock ? { lockFile: resolve(io.cwd, opts.lock) } : {}),
@@ -75,7 +76,7 @@ export const registerPrepare: RegisterCommand = (program: Command, io, setExit) 
     .requiredOption('-o, --output <dir>', 'the prepared directory to write (replaced atomically)')
     .option('--use-installed', 'read scripts and config files from the installed system instead of downloading the packages')
     .option('--policy <file|name>', 'policy for every package (default: the shipped debian policy)')
-    .option('--cache-dir <dir>', 'where downloaded packages are kept (default: $XDG_CACHE_HOME/scriptlet)')
+    .option('--cache-dir <dir>', 'where downloaded packages and earlier classifications are kept (default: $XDG_CACHE_HOME/scriptlet)')
     .option('--timeout <seconds>', 'timeout of each deferred step at first boot', wholeNumber(604800, 'seconds'), DEFAULT_STEP_TIMEOUT)
     .option('--lock <file>', 'passed to supermin --lock')
     .option('-v, --verbose', 'show supermin’s output (twice: its file lists)', countVerbose, 0)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { prepareAppliance } from '../../src/build/prepare-appliance.js';
@@ -71,3 +71,56 @@ for (const c of cases) {
     );
   });
 }
+
+t.test('the classification cache: a rebuild reads verdicts back; a changed policy or package is classified again', async (t) => {
+  const dir = t.testdir();
+  const admin = admindir(dir);
+  const cacheDir = join(dir, 'classified');
+  const policy = join(dir, 'mine.json5');
+  const writePolicy = (description: string): void =>
+    writeFileSync(policy, `{ name: 'mine', family: 'debian', extends: 'debian', description: '${description}', rules: [] }\n`);
+  writePolicy('first');
+  let run = 0;
+  const prepare = async () =>
+    prepareAppliance(join(dir, `out${++run}`), {
+      packages: ['dash', 'coreutils'],
+      useInstalled: true,
+      policy,
+      supermin: { binary: fakeSupermin(dir, ['coreutils', 'dash']), version: { major: 5, minor: 2, patch: 2 }, versionText: 'supermin 5.2.2' },
+      debCache: join(dir, 'debs'),
+      classificationCache: cacheDir,
+      workDir: join(dir, `work${run}`),
+      io: captureIo(dir),
+      admindir: admin,
+    });
+  const reasons = (m: Awaited<ReturnType<typeof prepare>>): string[] => m.manifest.scripts.map((s) => `${s.package} ${s.reason}`);
+  const entries = (): string[] => readdirSync(cacheDir).sort();
+
+  const cold = await prepare();
+  const first = entries();
+  t.equal(first.length, 2, 'one entry per install script');
+
+  // Mark every entry, so a result that came from the cache can be told from a fresh one.
+  for (const e of first) {
+    const file = join(cacheDir, e);
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as { verdict: { reason: string } };
+    entry.verdict.reason = `cached: ${entry.verdict.reason}`;
+    writeFileSync(file, JSON.stringify(entry));
+  }
+  const warm = await prepare();
+  t.same(reasons(warm), reasons(cold).map((r) => r.replace(/ /, ' cached: ')), 'the second build used the cached verdicts');
+  t.same(entries(), first, 'and wrote nothing new');
+
+  writePolicy('second');
+  const edited = await prepare();
+  t.same(reasons(edited), reasons(cold), 'a policy file edited: classified again');
+  t.equal(entries().length, 4, 'under new keys');
+
+  writeFileSync(join(admin, 'status'), readFileSync(join(admin, 'status'), 'utf8').replace('Version: 1.0-1\nDescription: dash', 'Version: 1.0-2\nDescription: dash'));
+  await prepare();
+  t.equal(entries().length, 5, 'another version of one package: only its script is classified again');
+
+  for (const e of entries()) writeFileSync(join(cacheDir, e), '{"torn');
+  t.same(reasons(await prepare()), reasons(cold), 'torn entries are misses, not errors');
+  t.equal(entries().filter((e) => readFileSync(join(cacheDir, e), 'utf8') !== '{"torn').length, 2, 'and the two in use are written again');
+});
