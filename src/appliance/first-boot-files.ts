@@ -1,8 +1,8 @@
 /**
  * What a build leaves for first boot, apart from the image's own files: the deferred steps (the
- * plan's deferred scripts, each package's debconf templates loaded before its first step, then the
- * cache refreshes the appliers left) and the overlay entries that carry them, the files the plan
- * staged, and the guest agent. `scriptlet prepare` writes these into the appliance and
+ * plan's deferred scripts, each package's debconf templates loaded and its config script run before
+ * its first step, then the cache refreshes the appliers left) and the overlay entries that carry
+ * them, the files the plan staged, and the guest agent. `scriptlet prepare` writes these into the appliance and
  * `scriptlet verify --first-boot` runs them in a copy of the image, so both come from here. Pure:
  * the plan, the applied result and the image view in; steps and overlay entries out.
  */
@@ -12,7 +12,7 @@ import type { LayeredView } from '../apply/layered-view.js';
 import { findInPath } from '../build/check-deferred-tools.js';
 import type { Package } from '../formats/types.js';
 import type { Plan } from '../plan/plan.js';
-import { DEB_PATH } from '../plan/script-invocation.js';
+import { DEB_PATH, freshInstallInvocation } from '../plan/script-invocation.js';
 import { AGENT_FILES, AGENT_PREFIX, DEFERRED_DIR } from './agent-layout.js';
 import { renderDeferredPlan, type DeferredStep } from './deferred-plan.js';
 import type { OverlayEntry } from './overlay-tar.js';
@@ -66,18 +66,28 @@ export function firstBootSteps(input: { plan: Plan; applied: ApplyResult; view: 
   // debconf-loadtemplate does), just before the package's first step. DEBCONF_PACKAGE names the
   // package, which debconf's frontend otherwise guesses from the script's file name (`pkg.postinst`).
   const templatesOf = new Map(input.packages.filter((p) => p.templates).map((p) => [p.name, p.templates as string]));
+  // dpkg-preconfigure also runs each package's config script before its preinst and postinst (and
+  // debconf's frontend runs it again for a postinst named PKG.postinst): config asks the questions,
+  // and the scripts after it read the answers. A config script the policy did not defer is run here
+  // just before a deferred preinst or postinst, so that step reads what it would in a real install.
+  const configOf = new Map(
+    input.packages.flatMap((p) => p.scriptlets.filter((s) => s.phase === 'config' && s.format === 'deb').map((s) => [p.name, { pkg: p, s }] as const)),
+  );
+  const configDeferred = new Set(plan.deferred.filter((d) => d.phase === 'config').map((d) => d.package));
   const templateFiles: OverlayEntry[] = [];
-  const loaded = new Set<string>();
-  const withTemplates = (step: DeferredStep): DeferredStep[] => {
+  const seen = new Set<string>();
+  const withDebconf = (step: DeferredStep): DeferredStep[] => {
     const text = templatesOf.get(step.package);
     const env = { DEBIAN_FRONTEND: 'noninteractive', ...(text ? { DEBCONF_PACKAGE: step.package } : {}), ...step.env };
-    if (!text || loaded.has(step.package)) return [{ ...step, env }];
-    loaded.add(step.package);
-    const id = `${step.id.split('-')[0]}-${step.package}.templates`.slice(0, 128);
-    const file = `${DEFERRED_DIR}/${id}/templates`;
-    templateFiles.push({ type: 'file', path: file, mode: 0o644, content: text });
-    return [
-      {
+    if (seen.has(step.package)) return [{ ...step, env }];
+    seen.add(step.package);
+    const prefix = step.id.split('-')[0];
+    const before: DeferredStep[] = [];
+    if (text) {
+      const id = `${prefix}-${step.package}.templates`.slice(0, 128);
+      const file = `${DEFERRED_DIR}/${id}/templates`;
+      templateFiles.push({ type: 'file', path: file, mode: 0o644, content: text });
+      before.push({
         id,
         package: step.package,
         phase: step.phase,
@@ -95,12 +105,28 @@ export function firstBootSteps(input: { plan: Plan; applied: ApplyResult; view: 
         env: { PATH: step.env.PATH ?? DEB_PATH },
         timeoutSeconds: step.timeoutSeconds,
         reason: `loads the debconf templates of ${step.package} before its scripts run, as dpkg-preconfigure does`,
-      },
-      { ...step, env },
-    ];
+      });
+    }
+    const config = configOf.get(step.package);
+    if (config && !configDeferred.has(step.package) && (step.phase === 'preinst' || step.phase === 'postinst')) {
+      const inv = freshInstallInvocation(config.pkg, config.s);
+      before.push({
+        id: `${prefix}-${step.package}.config`.slice(0, 128),
+        package: step.package,
+        phase: 'config',
+        interpreter: inv.interpreter,
+        script: inv.script,
+        ...(inv.scriptEncoding ? { scriptEncoding: inv.scriptEncoding } : {}),
+        args: inv.args,
+        env: { DEBIAN_FRONTEND: 'noninteractive', DEBCONF_PACKAGE: step.package, ...inv.env },
+        timeoutSeconds: step.timeoutSeconds,
+        reason: `runs the debconf config script of ${step.package} before its deferred ${step.phase}, as dpkg-preconfigure does: the ${step.phase} reads the answers it sets`,
+      });
+    }
+    return [...before, { ...step, env }];
   };
   const steps: DeferredStep[] = [
-    ...plan.deferred.flatMap(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => withTemplates(step)),
+    ...plan.deferred.flatMap(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => withDebconf(step)),
     ...cacheSteps(applied, plan, view, timeoutSeconds, warnings),
   ];
   return { steps, templateFiles, warnings };

@@ -24,6 +24,14 @@ export const UNORDERED_FILES: ReadonlyMap<string, string> = new Map([
     '/etc/shells',
     "update-shells and add-shell append: the reference is merged to /usr by usrmerge's postinst midway (the /bin names first, the /usr/bin names added by the conversion), an image is merged from the start, so each shell's two names come out side by side; getusershell(3) reads it as a set",
   ],
+  [
+    '/var/lib/ucf/registry',
+    "ucf appends one line per registered file: the files of ucf calls translated at build time are registered before those of the scripts deferred to first boot, which dpkg may have configured earlier; ucf looks lines up by file name",
+  ],
+  [
+    '/var/lib/ucf/hashfile',
+    "ucf appends one line per registered file: the files of ucf calls translated at build time are registered before those of the scripts deferred to first boot, which dpkg may have configured earlier; ucf looks lines up by file name",
+  ],
 ]);
 
 export interface FirstBootExplanation {

@@ -22,6 +22,11 @@ export const perMachineState: readonly PerMachineState[] = [
     reason: "ssl-cert's snakeoil key and self-signed certificate: make-ssl-cert generates a new key and dates the certificate when it runs",
   },
   {
+    patterns: ['/var/lib/postgresql/*/*/global/pg_control', '/var/lib/postgresql/*/*/pg_wal/[0-9A-F]*', '/var/lib/postgresql/*/*/pg_stat/pgstat.stat'],
+    reason:
+      "a PostgreSQL cluster's control file, write-ahead log and statistics file: initdb (pg_createcluster in postgresql's postinst) gives every cluster a system identifier made from the clock and a random number, and they record that identifier and the times of its checkpoints",
+  },
+  {
     patterns: ['/var/lib/systemd/random-seed', '/var/lib/urandom/random-seed'],
     reason: 'saved entropy for the random number generator: fresh bytes on every machine',
   },

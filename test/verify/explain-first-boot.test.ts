@@ -21,6 +21,7 @@ const user = (uid: number, over: Partial<UserState> = {}): UserState => ({ passw
 
 const contents: Record<string, Record<'reference' | 'scriptlet', string>> = {
   '/etc/shells': { reference: '# x\n/bin/sh\n/bin/bash\n/usr/bin/sh\n/usr/bin/bash\n', scriptlet: '# x\n/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n' },
+  '/var/lib/ucf/registry': { reference: 'pg \t /etc/pg.conf\nchrony \t /etc/chrony.conf\n', scriptlet: 'chrony \t /etc/chrony.conf\npg \t /etc/pg.conf\n' },
 };
 const shellsWithExtraLine = { reference: contents['/etc/shells']!.reference, scriptlet: `${contents['/etc/shells']!.scriptlet}/bin/zsh\n` };
 
@@ -40,6 +41,12 @@ const cases: { name: string; d: Difference; facts?: FirstBootFacts; rule: FirstB
   { name: 'a host key with another owner', d: fileDiff('/etc/ssh/ssh_host_rsa_key.pub', file('a'), file('a', { owner: 'sshd' })), rule: undefined },
   { name: 'a host key missing', d: fileDiff('/etc/ssh/ssh_host_rsa_key', file('a'), undefined), rule: undefined },
   { name: 'a host key only after first boot', d: fileDiff('/etc/ssh/ssh_host_rsa_key', undefined, file('a')), rule: undefined },
+  {
+    name: 'a PostgreSQL control file with other content',
+    d: fileDiff('/var/lib/postgresql/15/main/global/pg_control', file('a', { owner: 'postgres' }), file('b', { owner: 'postgres' })),
+    rule: 'per-machine',
+  },
+  { name: 'a PostgreSQL configuration file is not per-machine', d: fileDiff('/etc/postgresql/15/main/postgresql.conf', file('a'), file('b')), rule: undefined },
   { name: 'a random seed with other content', d: fileDiff('/var/lib/systemd/random-seed', file('a'), file('b')), rule: 'per-machine' },
   { name: 'sshd_config is not per-machine', d: fileDiff('/etc/ssh/sshd_config', file('a'), file('b')), rule: undefined },
   { name: 'a key file of another name is not per-machine', d: fileDiff('/etc/ssh/ssh_host_rsa_key.bak', file('a'), file('b')), rule: undefined },
@@ -81,6 +88,7 @@ const cases: { name: string; d: Difference; facts?: FirstBootFacts; rule: FirstB
     facts: facts({}, { '/etc/shells': shellsWithExtraLine }),
     rule: undefined,
   },
+  { name: "ucf's registry in another order", d: fileDiff('/var/lib/ucf/registry', file('a', { mode: 0o644 }), file('b', { mode: 0o644 })), rule: 'line-order' },
   { name: 'another file with its lines reordered', d: fileDiff('/etc/hosts', file('a'), file('b')), facts: facts({}, { '/etc/hosts': contents['/etc/shells']! }), rule: undefined },
 ];
 
