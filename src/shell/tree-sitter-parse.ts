@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Language, Parser, type Node as TreeSitterNode } from 'web-tree-sitter';
 import type { ShCaseArm, ShIfClause, ShNode, ShRedirect, ShScript, ShStmt, ShWord, ShWordPart } from './sh-ast.js';
 import { ansiCText, doubleQuotedText, normaliseParts, unquotedParts } from './sh-word.js';
+import { syntaxTree, type SyntaxNode as Node } from './syntax-tree.js';
 
 /**
  * tree-sitter-bash adapter. tree-sitter never fails: it hides problems as ERROR/MISSING nodes, and
@@ -74,17 +75,18 @@ export async function readWithTreeSitter(source: string, marker?: string): Promi
   try {
     const rows: number[] = [];
     const hasError = tree.rootNode.hasError;
+    const root = syntaxTree(tree, source).rootNode;
     sourceLines = source.split('\n');
     lastStatementRow = 0;
     if (marker === undefined) {
       try {
-        const script = { stmts: statements(tree.rootNode, 0) };
+        const script = { stmts: statements(root, 0) };
         if (!hasError) return { ok: true, script };
       } catch (err) {
         if (!(err instanceof Unsupported)) throw err;
         return { ok: false, rows: [err.row], shapeRows: [], errorRows: [], markerRows: new Set() };
       }
-      const row = firstErrorRow(tree.rootNode);
+      const row = firstErrorRow(root);
       return { ok: false, rows: row === null ? [] : [row], shapeRows: [], errorRows: [], markerRows: new Set() };
     }
     const errorRows: number[] = [];
@@ -92,7 +94,7 @@ export async function readWithTreeSitter(source: string, marker?: string): Promi
     const shapeRows: number[] = [];
     problemRows = shapeRows;
     try {
-      const script = { stmts: statements(tree.rootNode, 0) };
+      const script = { stmts: statements(root, 0) };
       if (!hasError && shapeRows.length === 0) return { ok: true, script };
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
@@ -100,7 +102,7 @@ export async function readWithTreeSitter(source: string, marker?: string): Promi
     } finally {
       problemRows = null;
     }
-    if (hasError) suspectRows(tree.rootNode, rows, errorRows);
+    if (hasError) suspectRows(root, rows, errorRows);
     const markerRows = marker === undefined ? new Set<number>() : listMarkerRows(tree.rootNode, source, marker);
     const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
     return { ok: false, rows: sorted(rows), shapeRows: sorted(shapeRows), errorRows: sorted(errorRows), markerRows };
@@ -162,11 +164,11 @@ const listParents = new Set([
   'command_substitution',
 ]);
 
-function listMarkerRows(root: Node, source: string, mark: string): Set<number> {
+function listMarkerRows(root: TreeSitterNode, source: string, mark: string): Set<number> {
   const rows = new Set<number>();
   const marker = `: ${mark}`;
   for (let at = source.indexOf(marker); at >= 0; at = source.indexOf(marker, at + 1)) {
-    let node: Node | null = root.descendantForIndex(at, at + marker.length);
+    let node: TreeSitterNode | null = root.descendantForIndex(at, at + marker.length);
     while (node && node.type !== 'command' && node.startIndex === at) node = node.parent;
     if (!node || node.type !== 'command' || node.startIndex !== at || node.hasError) continue;
     const parent = node.parent;
