@@ -28,14 +28,24 @@ export interface HostPackageViewOptions {
   root: string;
   /** Absolute paths the appliance's packages list. */
   listed: Iterable<string>;
+  /**
+   * HostPackageView.visiblePaths(root, listed), when already computed: it depends only on the
+   * host and the package set, so a build computes it while supermin --prepare still runs.
+   */
+  visible?: ReadonlySet<string>;
   /** A directory holding the unpacked base image (config files); its paths win over the host's. */
   base?: string;
   /** Absolute paths present in `base`. */
   basePaths?: Iterable<string>;
 }
 
+function addWithParents(path: string, set: Set<string>): void {
+  const segments = splitPath(path);
+  for (let i = 1; i <= segments.length; i++) set.add(joinPath(segments.slice(0, i)));
+}
+
 export class HostPackageView implements ImageView {
-  private readonly visible = new Set<string>(['/']);
+  private readonly visible: ReadonlySet<string>;
   private readonly fromBase = new Set<string>();
   private readonly root: string;
   private readonly base: string | undefined;
@@ -53,9 +63,9 @@ export class HostPackageView implements ImageView {
     return st;
   }
 
-  constructor(o: HostPackageViewOptions) {
-    this.root = o.root;
-    this.base = o.base;
+  /** The listed paths with their parents, as listed and with their directories resolved on the host. */
+  static visiblePaths(root: string, listed: Iterable<string>): Set<string> {
+    const visible = new Set<string>(['/']);
     const realDirs = new Map<string, string>();
     const canonical = (path: string): string => {
       // Only directories are resolved on the host: the last component may itself be a symlink the
@@ -64,7 +74,7 @@ export class HostPackageView implements ImageView {
       let real = realDirs.get(dir);
       if (real === undefined) {
         try {
-          real = realpathSync(join(this.root, dir)).slice(this.root === '/' ? 0 : this.root.length) || '/';
+          real = realpathSync(join(root, dir)).slice(root === '/' ? 0 : root.length) || '/';
         } catch {
           real = dir;
         }
@@ -72,16 +82,19 @@ export class HostPackageView implements ImageView {
       }
       return real === '/' ? `/${path.split('/').pop()}` : `${real}/${path.split('/').pop()}`;
     };
-    const add = (path: string, set: Set<string>): void => {
-      const segments = splitPath(path);
-      for (let i = 1; i <= segments.length; i++) set.add(joinPath(segments.slice(0, i)));
-    };
-    for (const p of o.listed) {
+    for (const p of listed) {
       if (!p.startsWith('/') || p === '/') continue;
-      add(p, this.visible);
-      add(canonical(p), this.visible);
+      addWithParents(p, visible);
+      addWithParents(canonical(p), visible);
     }
-    for (const p of o.basePaths ?? []) add(p, this.fromBase);
+    return visible;
+  }
+
+  constructor(o: HostPackageViewOptions) {
+    this.root = o.root;
+    this.base = o.base;
+    this.visible = o.visible ?? HostPackageView.visiblePaths(o.root, o.listed);
+    for (const p of o.basePaths ?? []) addWithParents(p, this.fromBase);
   }
 
   private literal(path: string): NodeStat | undefined {
