@@ -19,11 +19,11 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_FILES, AGENT_PREFIX, DEFERRED_DIR } from '../appliance/agent-layout.js';
-import { renderDeferredPlan, type DeferredStep } from '../appliance/deferred-plan.js';
+import type { DeferredStep } from '../appliance/deferred-plan.js';
+import { agentEntries, deferredEntries, firstBootSteps, stagedEntries } from '../appliance/first-boot-files.js';
 import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js';
+import { type Classified, planAndApply } from '../appliance/plan-and-apply.js';
 import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
-import { applyActions, type ApplyResult } from '../apply/apply-actions.js';
 import { LayeredView } from '../apply/layered-view.js';
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
 import type { CliIo } from '../cli/io.js';
@@ -31,9 +31,7 @@ import { ScriptletError, ToolError } from '../errors.js';
 import { DEFAULT_DPKG_ADMINDIR, readDpkgDatabase } from '../formats/installed/dpkg-database.js';
 import { readPackageFile } from '../formats/read-package-file.js';
 import { isInstallPhase, type Package, type Scriptlet } from '../formats/types.js';
-import { buildPlan, DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
-import type { Plan } from '../plan/plan.js';
-import { DEB_PATH } from '../plan/script-invocation.js';
+import { DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
 import type { LoadedPolicy } from '../policy/load-policy.js';
 import type { Verdict } from '../policy/verdict.js';
 import { lastLines, runTool } from '../process/run-tool.js';
@@ -47,7 +45,7 @@ import { applianceDpkgStatus, dpkgInfoFiles } from './appliance-dpkg-status.js';
 import { buildManifest, renderManifest, type Manifest } from './build-manifest.js';
 import { ClassificationCache, classificationKey, policyFingerprint } from './classification-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
-import { checkDeferredTools, findInPath } from './check-deferred-tools.js';
+import { checkDeferredTools } from './check-deferred-tools.js';
 import { dpkgFileLists, dpkgPathOwners } from './dpkg-file-lists.js';
 import { downloadDebs } from './download-debs.js';
 import { guestAgentDir } from './guest-agent-dir.js';
@@ -164,98 +162,6 @@ async function unpackBase(superminDir: string, into: string, signal?: AbortSigna
   return (await tarOwnership(bytes, base)).map((e) => `/${e.path}`);
 }
 
-interface Classified {
-  packages: Package[];
-  assessments: Map<Scriptlet, ScriptAssessment>;
-}
-
-function withdrawnVerdict(v: Verdict, reason: string): Verdict {
-  return { ...v, outcome: 'defer', reason: `${reason} (the policy translated it: ${v.reason})` };
-}
-
-/**
- * Plans and applies until every action is either applied or stood for by a deferred step: an
- * action that cannot be applied withdraws the translation of the scripts it came from.
- */
-function planAndApply(
-  c: Classified,
-  view: HostPackageView,
-  options: { epoch: number; sysvinit: boolean; timeoutSeconds: number },
-): { plan: Plan; applied: ApplyResult; verdicts: Map<Scriptlet, Verdict>; withdrawn: Set<Scriptlet> } {
-  const verdicts = new Map<Scriptlet, Verdict>([...c.assessments].map(([s, a]) => [s, a.verdict]));
-  const withdrawn = new Set<Scriptlet>();
-  const byKey = new Map<string, Scriptlet>();
-  for (const p of c.packages) for (const s of p.scriptlets) byKey.set(`${s.package}\0${s.phase}`, s);
-  for (;;) {
-    const plan = buildPlan(c.packages, verdicts, { timeoutSeconds: options.timeoutSeconds });
-    const applied = applyActions(
-      plan.actions.map((a) => a.action),
-      view,
-      { family: 'debian', epoch: options.epoch, sysvinit: options.sysvinit },
-    );
-    let changed = false;
-    for (const work of applied.deferred) {
-      if (work.command) continue;
-      for (const action of work.actions) {
-        const from = plan.actions.find((a) => a.action === action)?.from ?? [];
-        for (const p of from) {
-          const s = byKey.get(`${p.package}\0${p.phase}`);
-          const v = s && verdicts.get(s);
-          if (!s || !v || v.outcome === 'defer') continue;
-          verdicts.set(s, withdrawnVerdict(v, `an action could not be applied at build time: ${work.reason}`));
-          withdrawn.add(s);
-          changed = true;
-        }
-      }
-    }
-    if (!changed) return { plan, applied, verdicts, withdrawn };
-  }
-}
-
-/** Cache refreshes the build left to first boot, one step each, after the scripts (as dpkg runs triggers last). */
-function cacheSteps(applied: ApplyResult, plan: Plan, view: LayeredView, timeoutSeconds: number, warnings: string[]): DeferredStep[] {
-  const steps: DeferredStep[] = [];
-  let n = plan.deferred.length;
-  for (const work of applied.deferred) {
-    if (!work.command || work.command.length === 0) continue;
-    const first = work.actions[0];
-    const kind = first?.kind === 'cache' ? first.cache : 'action';
-    const [program, ...rest] = work.command as [string, ...string[]];
-    const path = findInPath(view, program);
-    const owner = plan.actions.find((a) => a.action === first)?.from[0];
-    if (!path) {
-      warnings.push(`the ${kind} refresh is skipped: ${program} is not in the appliance`);
-      continue;
-    }
-    n += 1;
-    steps.push({
-      id: `${String(n).padStart(3, '0')}-scriptlet.${kind}`.slice(0, 128),
-      package: owner?.package ?? 'scriptlet',
-      phase: owner?.phase ?? 'postinst',
-      interpreter: [path, ...rest],
-      script: '',
-      args: [],
-      env: { PATH: DEB_PATH },
-      timeoutSeconds,
-      reason: work.reason,
-    });
-  }
-  return steps;
-}
-
-function agentEntries(manifest: string): OverlayEntry[] {
-  const dir = guestAgentDir();
-  return [
-    ...AGENT_FILES.map((f): OverlayEntry => ({ type: 'file', path: f.target, mode: f.mode, content: readFileSync(join(dir, f.source)) })),
-    { type: 'file', path: `${AGENT_PREFIX}/manifest.json`, mode: 0o644, content: manifest },
-  ];
-}
-
-/** Staged image paths as overlay paths: parents canonical in the image, so no top-level merged-/usr symlink is replaced. */
-function stagedEntries(applied: ApplyResult, view: LayeredView): OverlayEntry[] {
-  return applied.staging.toOverlayEntries().map((e) => ({ ...e, path: view.canonical(`/${e.path}`).slice(1) }));
-}
-
 /**
  * Prepares into `outDir` (which must not exist; the caller publishes it atomically). Returns the
  * manifest; throws ScriptletErrors for anything the user must fix.
@@ -341,49 +247,11 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   if (errors.length > 0) throw errors[0];
   const view = new LayeredView(image, applied.staging);
 
-  // Nobody answers debconf questions at first boot: the scripts take the templates' defaults, as in
-  // any unattended install. dpkg-preconfigure loads a package's templates before its config and
-  // postinst run; here a step does the same with debconf's own modules (what debconf-utils'
-  // debconf-loadtemplate does), just before the package's first step. DEBCONF_PACKAGE names the
-  // package, which debconf's frontend otherwise guesses from the script's file name (`pkg.postinst`).
-  const templatesOf = new Map(installScripts.filter((p) => p.templates).map((p) => [p.name, p.templates as string]));
-  const templateFiles: OverlayEntry[] = [];
-  const loaded = new Set<string>();
-  const withTemplates = (step: DeferredStep): DeferredStep[] => {
-    const text = templatesOf.get(step.package);
-    const env = { DEBIAN_FRONTEND: 'noninteractive', ...(text ? { DEBCONF_PACKAGE: step.package } : {}), ...step.env };
-    if (!text || loaded.has(step.package)) return [{ ...step, env }];
-    loaded.add(step.package);
-    const id = `${step.id.split('-')[0]}-${step.package}.templates`.slice(0, 128);
-    const file = `${DEFERRED_DIR}/${id}/templates`;
-    templateFiles.push({ type: 'file', path: file, mode: 0o644, content: text });
-    return [
-      {
-        id,
-        package: step.package,
-        phase: step.phase,
-        interpreter: [
-          '/usr/bin/perl',
-          '-MDebconf::Db',
-          '-MDebconf::Template',
-          '-e',
-          'Debconf::Db->load; Debconf::Template->load($ARGV[1], $ARGV[0]); Debconf::Db->save;',
-          step.package,
-          `/${file}`,
-        ],
-        script: '',
-        args: [],
-        env: { PATH: step.env.PATH ?? DEB_PATH },
-        timeoutSeconds: step.timeoutSeconds,
-        reason: `loads the debconf templates of ${step.package} before its scripts run, as dpkg-preconfigure does`,
-      },
-      { ...step, env },
-    ];
-  };
-  const steps: DeferredStep[] = [
-    ...plan.deferred.flatMap(({ stage: _s, cause: _c, rule: _r, triggers: _t, ...step }) => withTemplates(step)),
-    ...cacheSteps(applied, plan, view, timeoutSeconds, warnings),
-  ];
+  // The deferred steps, debconf's steps before each package's first one, then the cache refreshes
+  // (first-boot-files.ts, shared with `verify --first-boot`).
+  const first = firstBootSteps({ plan, applied, view, packages: installScripts, timeoutSeconds });
+  const steps = first.steps;
+  warnings.push(...first.warnings);
 
   // Everything the agent and its scripts need must be in the image.
   const analyses = new Map<string, ScriptAssessment['analysis']>();
@@ -440,17 +308,16 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const manifestText = renderManifest(manifest);
 
   progress('writing the overlay', 0, 1);
-  const deferredFiles = steps.length > 0 ? renderDeferredPlan(steps) : new Map();
+  const guestAgent = guestAgentDir();
   const entries: OverlayEntry[] = [
     ...staged.filter((e) => !overwritten(e)),
-    ...[...deferredFiles].map(([path, f]): OverlayEntry => ({ type: 'file', path, mode: f.mode, content: f.contents })),
-    ...templateFiles,
+    ...deferredEntries(first),
     // latin1 in and out keeps every byte of the host's stanzas (a Description need not be UTF-8).
     { type: 'file', path: 'var/lib/dpkg/status', mode: 0o644, content: Buffer.from(applianceDpkgStatus(readFileSync(join(admindir, 'status'), 'latin1'), closure), 'latin1') },
     ...dpkgInfoFiles(readdirSync(join(admindir, 'info')), closure).map(
       (n): OverlayEntry => ({ type: 'file', path: `var/lib/dpkg/info/${n}`, mode: 0o644, content: readFileSync(join(admindir, 'info', n)) }),
     ),
-    ...agentEntries(manifestText),
+    ...agentEntries((source) => readFileSync(join(guestAgent, source)), manifestText),
     ...hook.entries,
   ];
   const tops = [...new Set(entries.map((e) => e.path.split('/')[0] as string))];

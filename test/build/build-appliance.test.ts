@@ -93,7 +93,11 @@ t.test('ext2 appliance with openssh-server: deferred host keys, translated user,
   const scripts = manifest.deferred.filter((s) => s.sha256 !== null);
   t.same(scripts.map((s) => s.args), scripts.map((s) => (s.phase === 'preinst' ? ['install'] : ['configure', ''])), 'fresh-install arguments');
   const templates = manifest.deferred.findIndex((s) => s.id.endsWith('-openssh-server.templates'));
-  t.ok(templates >= 0 && manifest.deferred[templates + 1]?.id.endsWith('-openssh-server.postinst'), 'debconf templates are loaded just before the postinst');
+  t.same(
+    manifest.deferred.slice(templates + 1, templates + 3).map((s) => s.id.replace(/^\d+-/, '')),
+    ['openssh-server.config', 'openssh-server.postinst'],
+    'debconf templates are loaded and the config script runs just before the postinst',
+  );
   t.ok(manifest.deferred.some((s) => s.package === 'openssh-server' && s.env.DPKG_MAINTSCRIPT_PACKAGE === 'openssh-server' && /^[0-9a-f]{64}$/.test(s.sha256 ?? '')));
   const slowId = manifest.deferred.find((s) => s.package === 'scriptlet-test-slow')?.id as string;
   t.ok(slowId);
