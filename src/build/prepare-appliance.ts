@@ -209,8 +209,12 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     const closure = dpkgClosure(o.packages, host.stanzas, host.arch);
     const aheadWarnings: string[] = [];
     const classified = await classifyScripts(classifier, closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
+    // The host side of the image view, also ahead: the packages' file lists and their directories
+    // resolved on the host (a realpath each) depend only on the package set.
+    const lists = dpkgFileLists(admindir, closure);
+    const visible = HostPackageView.visiblePaths('/', [...lists.values()].flat());
     if (!superminFinished) progress('supermin --prepare', 0, 1);
-    return { host, closure, classified, aheadWarnings };
+    return { host, closure, classified, aheadWarnings, lists, visible };
   })();
   let ahead: Awaited<typeof aheadDone>;
   try {
@@ -225,7 +229,8 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   const closure = dpkgClosure(keptNames(superminDir), ahead.host.stanzas, ahead.host.arch);
   let installScripts: Package[];
   let assessments: Map<Scriptlet, ScriptAssessment>;
-  if (sameClosure(closure, ahead.closure)) {
+  const same = sameClosure(closure, ahead.closure);
+  if (same) {
     ({ packages: installScripts, assessments } = ahead.classified);
     warnings.push(...ahead.aheadWarnings);
   } else {
@@ -233,9 +238,15 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   }
 
   progress('applying actions', 0, 1);
-  const lists = dpkgFileLists(admindir, closure);
+  const lists = same ? ahead.lists : dpkgFileLists(admindir, closure);
   const basePaths = await unpackBase(superminDir, join(o.workDir, 'base'), o.signal);
-  const image = new HostPackageView({ root: '/', listed: [...lists.values()].flat(), base: join(o.workDir, 'base'), basePaths });
+  const image = new HostPackageView({
+    root: '/',
+    listed: [...lists.values()].flat(),
+    ...(same ? { visible: ahead.visible } : {}),
+    base: join(o.workDir, 'base'),
+    basePaths,
+  });
   const hook = startHook(image);
   const epoch = sourceDateEpoch(o.io.env, Math.floor(Date.now() / 1000));
   const { plan, applied, verdicts, withdrawn } = planAndApply({ packages: installScripts, assessments }, image, {
