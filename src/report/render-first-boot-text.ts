@@ -14,6 +14,12 @@ const RULE_TITLES: Record<FirstBootRule, string> = {
   'line-order': 'the same lines in another order',
 };
 
+const AGENT_VERDICT: Record<'failed' | 'incomplete' | 'not-run', string> = {
+  failed: "the guest agent's run failed",
+  incomplete: "the guest agent's run is incomplete",
+  'not-run': 'the guest agent did not complete its run',
+};
+
 function subjectText(d: Difference): string {
   const s = d.subject;
   const name = s.kind === 'file' ? s.path : `${s.kind} ${s.name}`;
@@ -68,7 +74,7 @@ export function renderFirstBootText(r: FirstBootResult): string {
       ? `PASS: after first boot the image matches the reference install (${r.accepted.length} accepted differences)`
       : `FAIL: ${[
           ...(problems > 0 ? [`${problems} unexplained difference${problems === 1 ? '' : 's'}`] : []),
-          ...(a.result !== 'ok' ? [`the guest agent's run ${a.result === 'not-run' ? 'did not complete' : `is ${a.result}`}${a.failed.length > 0 ? ` (${a.failed.length} step${a.failed.length === 1 ? '' : 's'} not ok)` : ''}`] : []),
+          ...(a.result !== 'ok' ? [`${AGENT_VERDICT[a.result]}${a.failed.length > 0 ? ` (${a.failed.length} step${a.failed.length === 1 ? '' : 's'} not ok)` : ''}`] : []),
         ].join('; ')}`,
   );
   return `${out.join('\n')}\n`;
