@@ -61,3 +61,30 @@ t.test('no status.json: the agent did not run; summary.log is quoted', async (t)
 t.test('no steps planned: nothing to run is a success', async (t) => {
   t.same(agentOutcome(undefined, () => undefined, 0), { result: 'ok', total: 0, ok: 0, failed: [] });
 });
+
+t.test('the real agent: a failing step is read back from its status.json and log', async (t) => {
+  const { findShells, makeRoot, runAgent, step } = await import('../helpers/agent-harness.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = t.testdir();
+  const shell = findShells(dir).shells[0];
+  if (!shell) return t.skip('neither dash nor busybox is available');
+  const r = makeRoot(dir, [step(shell, '001-good.postinst', 'echo fine\n'), step(shell, '002-bad.postinst', 'echo "cannot make the key" >&2\nexit 7\n')]);
+  const run = await runAgent(r, shell, ['run'], { limitMs: 60_000 });
+  t.equal(run.code, 1, 'the agent reports a failed step');
+  const read = (rel: string): string | undefined => {
+    try {
+      return readFileSync(join(r.state, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const o = agentOutcome(read('status.json'), read, 2);
+  t.equal(o.result, 'failed');
+  t.equal(o.ok, 1);
+  t.same(
+    o.failed.map((f) => [f.id, f.package, f.phase, f.state, f.exitCode]),
+    [['002-bad.postinst', 'bad', 'postinst', 'failed', 7]],
+  );
+  t.ok(o.failed[0]!.logTail.includes('cannot make the key'), 'the step’s own output is in the tail');
+});
