@@ -26,12 +26,12 @@ const ERROR_SYMBOL = 0xffff;
 export class SyntaxNode {
   readonly type: string;
   readonly isNamed: boolean;
-  readonly isMissing: boolean;
   readonly isError: boolean;
   readonly startIndex: number;
-  readonly endIndex: number;
   readonly startPosition: Point;
-  readonly endPosition: Point;
+  #isMissing: boolean | undefined;
+  #endIndex: number | undefined;
+  #endPosition: Point | undefined;
   #kids: SyntaxNode[] | undefined;
   #fields: (string | null)[] | undefined;
   #hasError: boolean | undefined;
@@ -44,11 +44,25 @@ export class SyntaxNode {
     this.type = node.tree.language.types[typeId] || 'ERROR';
     this.isError = typeId === ERROR_SYMBOL;
     this.isNamed = node.isNamed;
-    this.isMissing = node.isMissing;
+    // Free: web-tree-sitter unpacks these with the node.
     this.startIndex = node.startIndex;
     this.startPosition = node.startPosition;
-    this.endIndex = node.endIndex;
-    this.endPosition = node.endPosition;
+  }
+
+  // Each of these is a call into wasm, and many nodes are never asked.
+  get isMissing(): boolean {
+    this.#isMissing ??= this.tree.hasError && this.node.isMissing;
+    return this.#isMissing;
+  }
+
+  get endIndex(): number {
+    this.#endIndex ??= this.node.endIndex;
+    return this.#endIndex;
+  }
+
+  get endPosition(): Point {
+    this.#endPosition ??= this.node.endPosition;
+    return this.#endPosition;
   }
 
   get hasError(): boolean {
