@@ -22,14 +22,13 @@ import { join } from 'node:path';
 import type { DeferredStep } from '../appliance/deferred-plan.js';
 import { agentEntries, deferredEntries, firstBootSteps, stagedEntries } from '../appliance/first-boot-files.js';
 import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js';
-import { type Classified, planAndApply } from '../appliance/plan-and-apply.js';
+import type { Classified } from '../appliance/plan-and-apply.js';
 import { sourceDateEpoch } from '../appliance/source-date-epoch.js';
 import { LayeredView } from '../apply/layered-view.js';
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
 import type { CliIo } from '../cli/io.js';
 import { ScriptletError, ToolError } from '../errors.js';
 import { DEFAULT_DPKG_ADMINDIR, readDpkgDatabase } from '../formats/installed/dpkg-database.js';
-import { readPackageFile } from '../formats/read-package-file.js';
 import { isInstallPhase, type Package, type Scriptlet } from '../formats/types.js';
 import { DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
 import type { LoadedPolicy } from '../policy/load-policy.js';
@@ -54,23 +53,27 @@ import { initWrapperWarnings } from './init-wrapper-needs.js';
 import { startHook } from './start-hook.js';
 
 /**
- * The policy engine and the shell parser, imported once supermin --prepare is running: loading
- * them (schemas compiled, tree-sitter's WebAssembly) is about a second of CPU, which then overlaps
- * supermin instead of delaying its start.
+ * What is needed only once supermin --prepare is running: the package reader, the policy engine
+ * and shell parser (schemas compiled, tree-sitter's WebAssembly: about a second of CPU) and the
+ * planner and appliers. Imported then, so loading them overlaps supermin instead of delaying its start.
  */
-interface Classifier {
+interface LateModules {
+  readPackageFile: typeof import('../formats/read-package-file.js').readPackageFile;
   assessPackages: typeof import('../audit/assess-packages.js').assessPackages;
   policyChooser: typeof import('../cli/policy-chooser.js').policyChooser;
   planErrors: typeof import('../cli/plan-command.js').planErrors;
+  planAndApply: typeof import('../appliance/plan-and-apply.js').planAndApply;
 }
 
-async function loadClassifier(): Promise<Classifier> {
-  const [{ assessPackages }, { policyChooser }, { planErrors }] = await Promise.all([
+async function loadLateModules(): Promise<LateModules> {
+  const [{ readPackageFile }, { assessPackages }, { policyChooser }, { planErrors }, { planAndApply }] = await Promise.all([
+    import('../formats/read-package-file.js'),
     import('../audit/assess-packages.js'),
     import('../cli/policy-chooser.js'),
     import('../cli/plan-command.js'),
+    import('../appliance/plan-and-apply.js'),
   ]);
-  return { assessPackages, policyChooser, planErrors };
+  return { readPackageFile, assessPackages, policyChooser, planErrors, planAndApply };
 }
 
 /** Sorts after supermin's base.tar.gz, so our files win over the base image's. */
@@ -196,9 +199,9 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     }),
     { signal: local.signal, env: o.io.env, ...(o.verbose ? { onStdout: (c) => o.io.stderr(c.toString('utf8')) } : {}) },
   );
-  const classifier = loadClassifier();
+  const late = loadLateModules();
   // Awaited below; a failure before then (supermin failing first) must not become an unhandled rejection.
-  classifier.catch(() => undefined);
+  late.catch(() => undefined);
   let superminFinished = false;
   void superminDone.then(
     () => (superminFinished = true),
@@ -208,7 +211,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     const host = await hostPackages(admindir, local.signal);
     const closure = dpkgClosure(o.packages, host.stanzas, host.arch);
     const aheadWarnings: string[] = [];
-    const classified = await classifyScripts(classifier, closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
+    const classified = await classifyScripts(late, closure, host.installed, { ...o, signal: local.signal }, progress, aheadWarnings);
     // The host side of the image view, also ahead: the packages' file lists and their directories
     // resolved on the host (a realpath each) depend only on the package set.
     const lists = dpkgFileLists(admindir, closure);
@@ -234,7 +237,7 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
     ({ packages: installScripts, assessments } = ahead.classified);
     warnings.push(...ahead.aheadWarnings);
   } else {
-    ({ packages: installScripts, assessments } = await classifyScripts(classifier, closure, ahead.host.installed, o, progress, warnings));
+    ({ packages: installScripts, assessments } = await classifyScripts(late, closure, ahead.host.installed, o, progress, warnings));
   }
 
   progress('applying actions', 0, 1);
@@ -249,12 +252,13 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
   });
   const hook = startHook(image);
   const epoch = sourceDateEpoch(o.io.env, Math.floor(Date.now() / 1000));
+  const { planAndApply, planErrors } = await late;
   const { plan, applied, verdicts, withdrawn } = planAndApply({ packages: installScripts, assessments }, image, {
     epoch,
     sysvinit: hook.init === 'sysvinit',
     timeoutSeconds,
   });
-  const errors = (await classifier).planErrors(plan);
+  const errors = planErrors(plan);
   if (errors.length > 0) throw errors[0];
   const view = new LayeredView(image, applied.staging);
 
@@ -339,16 +343,16 @@ export async function prepareAppliance(outDir: string, o: PrepareOptions): Promi
 
 /** The closure's install scripts, read and classified by policy. */
 async function classifyScripts(
-  classifier: Promise<Classifier>,
+  late: Promise<LateModules>,
   closure: readonly ClosurePackage[],
   installed: ReadonlyMap<string, Package>,
   o: PrepareOptions,
   progress: (stage: string, done: number, total: number) => void,
   warnings: string[],
 ): Promise<Classified> {
-  const packages = await readPackages(closure, installed, o, progress, warnings);
+  const packages = await readPackages(late, closure, installed, o, progress, warnings);
   const installScripts = packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
-  const { assessPackages, policyChooser } = await classifier;
+  const { assessPackages, policyChooser } = await late;
   const policies = new Map<string, LoadedPolicy>();
   try {
     const choose = policyChooser(o.io, o.policy, policies);
@@ -390,6 +394,7 @@ async function classifyScripts(
 }
 
 async function readPackages(
+  late: Promise<LateModules>,
   closure: readonly ClosurePackage[],
   installed: ReadonlyMap<string, Package>,
   o: PrepareOptions,
@@ -414,6 +419,7 @@ async function readPackages(
     // The host database holds the same scripts for the same version; only the source differs.
     warnings.push(`no APT source offers the installed version of ${unavailable.join(', ')}: their scripts were read from the host dpkg database`);
   }
+  const { readPackageFile } = await late;
   const read = new Map<string, Package>();
   let done = 0;
   for (const p of withScripts) {
