@@ -111,7 +111,13 @@ function testExpression(args: ShWord[]): RecognisedTest {
       return { test: inner.test, flip: !inner.flip };
     }
   }
-  if (mentionsDpkgRoot(args)) return { test: { type: 'dpkg-root' }, flip: false };
+  if (mentionsDpkgRoot(args)) {
+    // `[ "$1" = configure -a ! -e "$DPKG_ROOT/usr/bin/touch" ]` names DPKG_ROOT but tests a file
+    // of the machine: filed as a test of DPKG_ROOT it would read as decided by the environment.
+    const clauses = splitOn(args, '-a');
+    if (clauses.length > 1 && clauses.some((c) => c.length > 0 && ['path-test', 'other'].includes(testExpression(c).test.type))) return other;
+    return { test: { type: 'dpkg-root' }, flip: false };
+  }
   return other;
 }
 

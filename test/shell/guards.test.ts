@@ -135,6 +135,19 @@ const cases: { name: string; body: string; command: string; guards: unknown[]; e
     guards: [{ kind: 'if', negated: true, test: { type: 'dpkg-root' } }],
   },
   {
+    // coreutils 9.1 postinst: a file of the machine is tested, not DPKG_ROOT itself
+    name: 'path under DPKG_ROOT joined with -a to an argument test',
+    body: 'if [ "$1" = \'configure\' -a ! -e "$DPKG_ROOT/usr/bin/touch" ]; then run; fi',
+    command: 'run',
+    guards: [{ kind: 'if', negated: false }],
+  },
+  {
+    name: 'DPKG_ROOT empty joined with -a to an argument test',
+    body: 'if [ -z "$DPKG_ROOT" -a "$1" = configure ]; then run; fi',
+    command: 'run',
+    guards: [{ kind: 'if', negated: false, test: { type: 'dpkg-root' } }],
+  },
+  {
     name: 'dpkg --compare-versions',
     body: 'if dpkg --compare-versions "$2" lt-nl 1.2-3; then run; fi',
     command: 'run',
