@@ -61,6 +61,8 @@ export type Action =
       createHome?: boolean;
       shell?: string;
       gecos?: string;
+      /** The script runs the tool only when `getent passwd NAME` finds no such user, so an existing one of any kind is left alone. */
+      ifAbsent?: boolean;
     }
   | { kind: 'group'; name: string; system: boolean; gid?: number }
   | { kind: 'group-member'; group: string; user: string }

@@ -108,6 +108,7 @@ function adduserSystem(action: UserAction, ctx: ApplyContext): ApplyOutcome {
   const conf = readAdduserConf(ctx.view);
   const existing = id.user(action.name);
   if (existing) {
+    if (action.ifAbsent) return nothing(`user ${action.name} already exists (UID ${existing.uid}); the script runs adduser only when getent finds no such user`);
     if (action.uid !== undefined && existing.uid !== action.uid) {
       return defer(`user ${action.name} already exists with UID ${existing.uid}, not ${action.uid}; adduser exits 1`);
     }

@@ -17,7 +17,7 @@ export function commandText(c: Command): string {
 export function actionText(a: Action): string {
   switch (a.kind) {
     case 'user':
-      return `user ${a.name}${a.system ? ' (system)' : ''}`;
+      return `user ${a.name}${a.system ? ' (system)' : ''}${a.ifAbsent ? ' if absent' : ''}`;
     case 'group':
       return `group ${a.name}${a.system ? ' (system)' : ''}`;
     case 'group-member':

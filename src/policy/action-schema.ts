@@ -49,6 +49,7 @@ export const ActionSchema = Type.Union([
       createHome: Type.Optional(Type.Boolean()),
       shell: Type.Optional(Path),
       gecos: Type.Optional(Type.String()),
+      ifAbsent: Type.Optional(Type.Boolean()),
     },
     strict,
   ),

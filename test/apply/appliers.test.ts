@@ -112,6 +112,11 @@ t.test('account actions on a Debian image', async (t) => {
     ['done', 'done', 'defer', 'defer', 'done', 'nothing', 'defer', 'defer'],
   );
   t.match(result.deferred.map((d) => d.reason), [/not a system user/, /regular adduser account/, /group missing does not exist/, /group no-such-group does not exist/]);
+  // apt's `! getent passwd _apt && adduser --system ... _apt`: base-passwd's _apt (UID 42) is below
+  // FIRST_SYSTEM_UID, so adduser itself would exit 1, but the script never runs it.
+  const guarded = applyActions([{ kind: 'user', name: 'nobody', system: true, group: 'nogroup', ifAbsent: true }], image({ '/etc/adduser.conf': 'FIRST_SYSTEM_UID=150\n' }), { family: 'debian', epoch: EPOCH });
+  t.match(guarded.applied, [{ outcome: { kind: 'nothing', reason: /only when getent finds no such user/ } }]);
+  t.equal(guarded.staging.get('/etc/passwd'), undefined, 'passwd untouched');
   const pools = applyActions([actions[0] as Action], image({ '/etc/adduser.conf': 'UID_POOL=/etc/uidpool\n' }), { family: 'debian', epoch: EPOCH });
   t.match(pools.deferred, [{ reason: /POOL/ }]);
 });

@@ -11,6 +11,7 @@
  */
 import type { Action } from '../../actions/action.js';
 import type { Translator } from '../translator.js';
+import { runsOnlyIfAbsent } from './account-lookup-guard.js';
 import { Invocation } from './invocation.js';
 import { hasOption, lastOption, type OptionSpec } from './parse-argv.js';
 
@@ -128,6 +129,9 @@ export const translateAdduser: Translator = (command, _params, ctx) => {
     createHome,
     shell: value('shell', 'path') ?? '/usr/sbin/nologin',
     ...(gecos !== undefined ? { gecos } : {}),
+    // With --group the guard would also decide whether the group is made; that pair is left to
+    // what adduser does on its own.
+    ...(!makeGroupAlso && runsOnlyIfAbsent(command, 'passwd', name) ? { ifAbsent: true } : {}),
   });
   return actions;
 };

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { translateAdduser } from '../../../src/policy/translators/adduser.js';
+import { analyse } from '../../../src/shell/analyse.js';
+import { translatorContext } from '../../helpers/translator-context.js';
 import { translateGpasswd } from '../../../src/policy/translators/gpasswd.js';
 import { translateGroupadd } from '../../../src/policy/translators/groupadd.js';
 import { translateUseradd } from '../../../src/policy/translators/useradd.js';
@@ -158,4 +160,29 @@ t.test('groupadd, usermod, gpasswd', async (t) => {
     { line: 'gpasswd -d u g', want: /only gpasswd -a/ },
     { line: 'gpasswd -a u', want: /exactly one group/ },
   ]);
+});
+
+t.test('adduser run only when getent finds no such user: the action says so', async (t) => {
+  const cases: { script: string; ifAbsent: boolean; why: string }[] = [
+    // apt 2.6.2 postinst
+    { script: "if [ \"$1\" = 'configure' ] && [ -z \"$DPKG_ROOT\" ] && ! getent passwd _apt >/dev/null; then\n\tadduser --force-badname --system --home /nonexistent  \\\n\t    --no-create-home --quiet _apt || true\nfi\n", ifAbsent: true, why: 'if ! getent passwd NAME' },
+    { script: 'getent passwd _apt > /dev/null 2>&1 || adduser --system --quiet _apt\n', ifAbsent: true, why: 'getent passwd NAME || adduser' },
+    { script: 'if ! getent passwd "_apt" >/dev/null; then adduser --system _apt; fi\n', ifAbsent: true, why: 'quoted name' },
+    { script: 'if ! getent passwd other >/dev/null; then adduser --system _apt; fi\n', ifAbsent: false, why: 'another user looked up' },
+    { script: 'if ! getent group _apt >/dev/null; then adduser --system _apt; fi\n', ifAbsent: false, why: 'the group database looked up' },
+    { script: 'if getent passwd _apt >/dev/null; then adduser --system _apt; fi\n', ifAbsent: false, why: 'runs when the user exists' },
+    { script: 'if ! getent passwd $U >/dev/null; then adduser --system _apt; fi\n', ifAbsent: false, why: 'a name not written out' },
+    { script: 'adduser --system _apt\n', ifAbsent: false, why: 'no guard' },
+  ];
+  for (const c of cases) {
+    const ctx = translatorContext('deb');
+    const analysis = await analyse({ ...ctx.scriptlet, body: c.script });
+    const command = analysis.commands.find((x) => x.name === 'adduser');
+    if (!command) {
+      t.fail(`${c.why}: no adduser command found`);
+      continue;
+    }
+    const user = translateAdduser(command, {}, { ...ctx, analysis })?.find((a) => a.kind === 'user');
+    t.equal(user?.kind === 'user' && user.ifAbsent === true, c.ifAbsent, c.why);
+  }
 });
