@@ -95,9 +95,18 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
   }
 }
 
-/** `--jobs`: a positive whole number; by default every CPU the process may use. */
+/**
+ * `--jobs`: a positive whole number. By default one CPU is left to V8's own threads (optimising
+ * compilers, concurrent garbage collection), which a thread auditing packages keeps busy: on the
+ * 2-CPU machine of bench/results/audit-2026-11-26.md one thread audited the corpus in 7.7-8.7 s
+ * and two in 9.6-10.9 s.
+ */
+export function defaultJobs(cpus: number): number {
+  return Math.max(1, cpus - 1);
+}
+
 export function parseJobs(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
+  if (value === undefined) return defaultJobs(availableParallelism());
   const n = Number(value);
   if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`--jobs must be a positive whole number, not '${value}'`, { hint: 'scriptlet audit --jobs 2 ./pkgs/' });
@@ -129,7 +138,7 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
     )
     .option('--install-only', 'report only install-time scripts (what an appliance build must handle)')
     .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
-    .option('-j, --jobs <n>', 'at most N threads reading and analysing packages (default: the CPUs available; small sets use fewer); the report does not depend on it')
+    .option('-j, --jobs <n>', 'at most N threads reading and analysing packages (default: one less than the CPUs available, at least 1, leaving a CPU to the JavaScript engine\'s own threads; small sets use fewer); the report does not depend on it')
     .option('-q, --quiet', 'no progress on the terminal')
     .option('--trace', 'also run each install script in the sandbox of `scriptlet trace` and report what it did beside its verdict (needs bubblewrap)')
     .option('--trace-root <dir>', 'with --trace: run over this root tree (default: a cached minbase with the package\'s dependencies)')

@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { availableParallelism } from 'node:os';
+import { defaultJobs, parseJobs } from '../../src/cli/audit-command.js';
 import { main } from '../../src/cli/main.js';
 import { buildDeb } from '../helpers/build-deb.js';
 import { captureIo } from '../helpers/capture-io.js';
@@ -106,4 +108,11 @@ t.test('bad input: one line naming the file, exit 2', async (t) => {
   t.match(JSON.parse(keep.out).packages.map((p: { name: string }) => p.name), ['ok'], 'and reports the readable packages');
   t.match(keep.err, /truncated\.deb/);
   t.match(keep.err, /garbage\.rpm/);
+});
+
+t.test('--jobs: by default one CPU is left to the engine\'s own threads', async (t) => {
+  for (const [cpus, jobs] of [[1, 1], [2, 1], [4, 3], [16, 15]] as const) t.equal(defaultJobs(cpus), jobs, `${cpus} CPUs: ${jobs} threads`);
+  t.equal(parseJobs(undefined), defaultJobs(availableParallelism()));
+  t.equal(parseJobs('2'), 2, 'an explicit value is kept');
+  t.throws(() => parseJobs('0'), { code: 'E_USAGE' });
 });
