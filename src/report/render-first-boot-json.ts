@@ -3,7 +3,7 @@
  * Modes are octal strings, as in `verify --json`.
  */
 import { type FirstBootResult, firstBootPassed } from '../verify/first-boot-result.js';
-import { difference, octalModes } from './render-verify-json.js';
+import { commonJson, difference, excludedJson, octalModes } from './render-verify-json.js';
 
 export const firstBootJsonVersion = 1;
 
@@ -12,20 +12,14 @@ export function renderFirstBootJson(r: FirstBootResult): string {
     schemaVersion: firstBootJsonVersion,
     mode: 'first-boot',
     passed: firstBootPassed(r),
-    packages: r.packages,
-    suite: r.suite,
-    reference: r.reference,
-    installed: r.installed,
-    packageMismatch: r.packageMismatch,
-    plan: r.plan,
-    applied: r.applied,
+    ...commonJson(r),
     withdrawn: r.withdrawn,
     steps: r.steps,
     agent: r.agent,
     matches: r.matches,
     accepted: r.accepted.map((d) => ({ ...difference(d), rule: d.rule, why: d.why })),
     unexplained: r.unexplained.map(difference),
-    excluded: r.excluded.map((e) => ({ patterns: e.exclusion.patterns, reason: e.exclusion.reason, paths: e.paths, differing: e.differing })),
+    excluded: excludedJson(r),
     untouched: r.untouched,
     warnings: r.warnings,
     ...(r.kept ? { kept: r.kept } : {}),

@@ -2,11 +2,10 @@
  * `scriptlet verify --first-boot` for people: how the guest agent's run went (each failed step with
  * the end of its log), what matched, each accepted difference with its rule, each unexplained one.
  */
-import type { Difference, StateCategory } from '../verify/compare-states.js';
 import type { FirstBootRule } from '../verify/explain-first-boot.js';
 import { type FirstBootResult, firstBootPassed } from '../verify/first-boot-result.js';
+import { counts, subjectText, unexplainedAndExcluded } from './render-verify-text.js';
 
-const CATEGORY_ORDER: readonly StateCategory[] = ['accounts', 'units', 'rc-links', 'alternatives', 'statoverride', 'diversions', 'etc', 'var', 'other'];
 const RULE_TITLES: Record<FirstBootRule, string> = {
   'per-machine': 'per-machine state (content differs on every install)',
   scriptlet: "scriptlet's own files",
@@ -19,18 +18,6 @@ const AGENT_VERDICT: Record<'failed' | 'incomplete' | 'not-run', string> = {
   incomplete: "the guest agent's run is incomplete",
   'not-run': 'the guest agent did not complete its run',
 };
-
-function subjectText(d: Difference): string {
-  const s = d.subject;
-  const name = s.kind === 'file' ? s.path : `${s.kind} ${s.name}`;
-  return d.below ? `${name} (and ${d.below} entr${d.below === 1 ? 'y' : 'ies'} below)` : name;
-}
-
-function counts(items: readonly { category: StateCategory }[]): string {
-  const by = new Map<StateCategory, number>();
-  for (const i of items) by.set(i.category, (by.get(i.category) ?? 0) + 1);
-  return CATEGORY_ORDER.filter((c) => by.has(c)).map((c) => `${c} ${by.get(c)}`).join(', ') || 'none';
-}
 
 export function renderFirstBootText(r: FirstBootResult): string {
   const out: string[] = [];
@@ -61,12 +48,7 @@ export function renderFirstBootText(r: FirstBootResult): string {
     for (const d of of) out.push(`  [${d.category}] ${subjectText(d)}: ${d.change}`, `      ${d.why}`);
   }
   out.push('');
-  out.push(`Unexplained differences (${r.unexplained.length})`);
-  for (const d of r.unexplained) out.push(`  [${d.category}] ${subjectText(d)}: ${d.change}`);
-  for (const m of r.packageMismatch) out.push(`  [packages] ${m}`);
-  out.push('');
-  out.push('Not compared');
-  for (const e of r.excluded) out.push(`  ${e.paths} path${e.paths === 1 ? '' : 's'} (${e.differing} differing): ${e.exclusion.reason}`);
+  out.push(...unexplainedAndExcluded(r));
   out.push('');
   const problems = r.unexplained.length + r.packageMismatch.length;
   out.push(

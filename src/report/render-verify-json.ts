@@ -3,7 +3,7 @@
  * Modes are written as octal strings ("0644"), as people read them.
  */
 import type { Difference } from '../verify/compare-states.js';
-import { type VerifyResult, verifyPassed } from '../verify/verify-result.js';
+import { type VerifyCommon, type VerifyResult, verifyPassed } from '../verify/verify-result.js';
 
 export const verifyJsonVersion = 1;
 
@@ -27,21 +27,24 @@ export function difference(d: Difference): Record<string, unknown> {
   };
 }
 
+/** The fields both verify modes write, in this order, between their verdict and their own. */
+export function commonJson(r: VerifyCommon): Record<string, unknown> {
+  return { packages: r.packages, suite: r.suite, reference: r.reference, installed: r.installed, packageMismatch: r.packageMismatch, plan: r.plan, applied: r.applied };
+}
+
+export function excludedJson(r: VerifyCommon): Record<string, unknown>[] {
+  return r.excluded.map((e) => ({ patterns: e.exclusion.patterns, reason: e.exclusion.reason, paths: e.paths, differing: e.differing }));
+}
+
 export function renderVerifyJson(r: VerifyResult): string {
   const doc = {
     schemaVersion: verifyJsonVersion,
     passed: verifyPassed(r),
-    packages: r.packages,
-    suite: r.suite,
-    reference: r.reference,
-    installed: r.installed,
-    packageMismatch: r.packageMismatch,
-    plan: r.plan,
-    applied: r.applied,
+    ...commonJson(r),
     matches: r.matches,
     explained: r.explained.map((d) => ({ ...difference(d), explainedBy: d.explainedBy })),
     unexplained: r.unexplained.map(difference),
-    excluded: r.excluded.map((e) => ({ patterns: e.exclusion.patterns, reason: e.exclusion.reason, paths: e.paths, differing: e.differing })),
+    excluded: excludedJson(r),
     untouched: r.untouched,
     ...(r.kept ? { kept: r.kept } : {}),
   };

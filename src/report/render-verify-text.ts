@@ -3,20 +3,32 @@
  * work with the step and its reason; each unexplained difference; the exclusions that applied.
  */
 import type { Difference, StateCategory } from '../verify/compare-states.js';
-import { type VerifyResult, verifyPassed } from '../verify/verify-result.js';
+import { type VerifyCommon, type VerifyResult, verifyPassed } from '../verify/verify-result.js';
 
-const CATEGORY_ORDER: readonly StateCategory[] = ['accounts', 'units', 'rc-links', 'alternatives', 'statoverride', 'diversions', 'etc', 'var', 'other'];
+export const CATEGORY_ORDER: readonly StateCategory[] = ['accounts', 'units', 'rc-links', 'alternatives', 'statoverride', 'diversions', 'etc', 'var', 'other'];
 
-function subjectText(d: Difference): string {
+/** A difference's subject in words, with how many entries below it differ the same way. */
+export function subjectText(d: Difference): string {
   const s = d.subject;
   const name = s.kind === 'file' ? s.path : `${s.kind} ${s.name}`;
   return d.below ? `${name} (and ${d.below} entr${d.below === 1 ? 'y' : 'ies'} below)` : name;
 }
 
-function counts(items: readonly { category: StateCategory }[]): string {
+/** How many items of each category, in report order (`accounts 2, etc 5`). */
+export function counts(items: readonly { category: StateCategory }[]): string {
   const by = new Map<StateCategory, number>();
   for (const i of items) by.set(i.category, (by.get(i.category) ?? 0) + 1);
   return CATEGORY_ORDER.filter((c) => by.has(c)).map((c) => `${c} ${by.get(c)}`).join(', ') || 'none';
+}
+
+/** The end both verify reports share: what nothing explains, then what was not compared and why. */
+export function unexplainedAndExcluded(r: VerifyCommon): string[] {
+  const out = [`Unexplained differences (${r.unexplained.length})`];
+  for (const d of r.unexplained) out.push(`  [${d.category}] ${subjectText(d)}: ${d.change}`);
+  for (const m of r.packageMismatch) out.push(`  [packages] ${m}`);
+  out.push('', 'Not compared');
+  for (const e of r.excluded) out.push(`  ${e.paths} path${e.paths === 1 ? '' : 's'} (${e.differing} differing): ${e.exclusion.reason}`);
+  return out;
 }
 
 export function renderVerifyText(r: VerifyResult): string {
@@ -41,12 +53,7 @@ export function renderVerifyText(r: VerifyResult): string {
     }
   }
   out.push('');
-  out.push(`Unexplained differences (${r.unexplained.length})`);
-  for (const d of r.unexplained) out.push(`  [${d.category}] ${subjectText(d)}: ${d.change}`);
-  for (const m of r.packageMismatch) out.push(`  [packages] ${m}`);
-  out.push('');
-  out.push('Not compared');
-  for (const e of r.excluded) out.push(`  ${e.paths} path${e.paths === 1 ? '' : 's'} (${e.differing} differing): ${e.exclusion.reason}`);
+  out.push(...unexplainedAndExcluded(r));
   out.push('');
   out.push(
     verifyPassed(r)

@@ -30,15 +30,8 @@ export interface AgentOutcome {
 /** Lines of a failed step's log kept in the report. */
 export const LOG_TAIL_LINES = 15;
 
-interface StatusStep {
-  id: string;
-  package: string;
-  phase: string;
-  state: string;
-  exitCode: number | null;
-  note: string | null;
-  log?: string;
-}
+/** A step as status.json records it; its log is a path relative to the agent's state directory. */
+type StatusStep = Omit<FailedStep, 'logTail'> & { log?: string };
 
 function tail(text: string | undefined, n: number): string[] {
   if (text === undefined) return [];

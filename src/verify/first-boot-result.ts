@@ -1,33 +1,21 @@
-import type { PlanSummary } from '../plan/plan.js';
 import type { AgentOutcome } from './agent-outcome.js';
-import type { Difference, ExcludedCount, Match } from './compare-states.js';
+import type { Difference } from './compare-states.js';
 import type { FirstBootExplanation } from './explain-first-boot.js';
+import type { VerifyCommon } from './verify-result.js';
 
 /** A difference `verify --first-boot` accepts, with the rule that accepts it. */
 export type AcceptedDifference = Difference & FirstBootExplanation;
 
 /** What `scriptlet verify --first-boot` found: the input of its text and JSON renderers. */
-export interface FirstBootResult {
-  packages: string[];
-  suite: string;
-  reference: { dir: string; cached: boolean };
-  installed: string[];
-  packageMismatch: string[];
-  plan: PlanSummary;
-  applied: { done: number; nothing: number; deferred: number };
+export interface FirstBootResult extends VerifyCommon {
   /** Scripts whose translation could not be applied at build time, so they ran at first boot. */
   withdrawn: string[];
   /** Steps the agent had to run: deferred scripts, debconf template loads, cache refreshes. */
   steps: number;
   agent: AgentOutcome;
-  matches: Match[];
   accepted: AcceptedDifference[];
-  unexplained: Difference[];
-  excluded: ExcludedCount[];
-  untouched: number;
   /** What the build would warn about (a cache refresh whose program is missing, removals an overlay cannot do). */
   warnings: string[];
-  kept?: string;
 }
 
 export function firstBootPassed(r: FirstBootResult): boolean {

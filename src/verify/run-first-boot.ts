@@ -19,13 +19,9 @@ import { AGENT_FILES, AGENT_PREFIX, AGENT_STATE_DIR } from '../appliance/agent-l
 import { agentEntries, deferredEntries, firstBootSteps, stagedEntries } from '../appliance/first-boot-files.js';
 import { writeOverlayTar, type OverlayEntry } from '../appliance/overlay-tar.js';
 import { planAndApply } from '../appliance/plan-and-apply.js';
-import { HostImageView } from '../apply/image-view.js';
 import { LayeredView } from '../apply/layered-view.js';
-import { assessPackages } from '../audit/assess-packages.js';
-import { gatherPackages } from '../audit/gather-packages.js';
 import { guestAgentDir } from '../build/guest-agent-dir.js';
 import { startHook } from '../build/start-hook.js';
-import { isInstallPhase } from '../formats/types.js';
 import { DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
 import { readAccountState } from './account-state.js';
 import { agentOutcome } from './agent-outcome.js';
@@ -33,9 +29,10 @@ import { compareStates, type Difference } from './compare-states.js';
 import { explainFirstBoot } from './explain-first-boot.js';
 import { buildFirstBootTree } from './first-boot-tree.js';
 import type { AcceptedDifference, FirstBootResult } from './first-boot-result.js';
-import { OwnedView } from './owned-view.js';
 import { ensureReference } from './reference-build.js';
-import { CONTENT_ROOTS, installedPackages, unpack, type VerifyOptions } from './run-verify.js';
+import { CONTENT_ROOTS, installedPackages, type VerifyOptions } from './run-verify.js';
+import { readUnpackedSide } from './unpacked-side.js';
+import { countApplied } from './verify-result.js';
 import { readTarTree, type TarTree } from './tar-tree.js';
 import { readTreeState } from './tree-state.js';
 
@@ -66,20 +63,7 @@ export async function runFirstBootVerify(opts: VerifyOptions): Promise<FirstBoot
   try {
     if (opts.keep) rmSync(imageDir, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    opts.onStage?.('unpacking the packages without scripts');
-    await unpack(set.pristine, imageDir);
-    const metadata = await readTarTree(set.pristine, { contentUnder: [] });
-    const image = new OwnedView(new HostImageView(imageDir), metadata);
-
-    opts.onStage?.('reading, analysing and classifying the packages');
-    const gathered = await gatherPackages({ paths: [set.debs], installed: false, root: '/', keepGoing: false });
-    const packages = gathered.packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
-    const unpacked = packages.map((p) => `${p.name}=${p.version}`).sort();
-    const packageMismatch = [
-      ...installed.filter((p) => !unpacked.includes(p)).map((p) => `${p} is installed in the reference but its .deb was not kept`),
-      ...unpacked.filter((p) => !installed.includes(p)).map((p) => `${p} was unpacked but is not installed in the reference`),
-    ];
-    const assessments = await assessPackages(packages, opts.choosePolicy);
+    const { metadata, image, packages, packageMismatch, assessments } = await readUnpackedSide(set, installed, imageDir, opts);
 
     opts.onStage?.('planning and applying as a build does');
     const hook = startHook(image);
@@ -141,11 +125,7 @@ export async function runFirstBootVerify(opts: VerifyOptions): Promise<FirstBoot
       installed,
       packageMismatch,
       plan: plan.summary,
-      applied: {
-        done: applied.applied.filter((a) => a.outcome.kind === 'done').length,
-        nothing: applied.applied.filter((a) => a.outcome.kind === 'nothing').length,
-        deferred: applied.applied.filter((a) => a.outcome.kind === 'defer').length,
-      },
+      applied: countApplied(applied.applied),
       withdrawn: [...withdrawn].map((s) => `${s.package} ${s.phase}`).sort(),
       steps: first.steps.length,
       agent,

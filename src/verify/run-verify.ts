@@ -7,45 +7,40 @@
  *
  * The effects (mmdebstrap, tar, the work directory) are here; comparison and attribution are pure.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Action } from '../actions/action.js';
 import { applyActions } from '../apply/apply-actions.js';
-import { HostImageView, type ImageView, readText } from '../apply/image-view.js';
+import { type ImageView, readText } from '../apply/image-view.js';
 import { LayeredView } from '../apply/layered-view.js';
-import { assessPackages, type PolicyChooser } from '../audit/assess-packages.js';
+import type { PolicyChooser } from '../audit/assess-packages.js';
 import type { ScriptAssessment } from '../audit/build-audit-result.js';
-import { gatherPackages } from '../audit/gather-packages.js';
-import { ToolError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { interpreterFromShebang } from '../formats/deb/interpreter-from-shebang.js';
-import { isInstallPhase, type Scriptlet } from '../formats/types.js';
+import type { Scriptlet } from '../formats/types.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
 import type { Verdict } from '../policy/verdict.js';
 import { analyse } from '../shell/analyse.js';
 import type { Analysis } from '../shell/analysis.js';
-import { runTool } from '../process/run-tool.js';
 import { renderPlanJson } from '../report/render-plan-json.js';
 import { readAccountState } from './account-state.js';
 import { compareStates } from './compare-states.js';
 import { type DeferredAction, type DeferredScript, explainDifferences } from './explain-difference.js';
 import { readImageFacts } from './image-facts.js';
-import { OwnedView } from './owned-view.js';
 import { ownProgramResolver, parseDpkgList } from './own-programs.js';
 import { ensureReference } from './reference-build.js';
 import { readTarTree, type TarTree } from './tar-tree.js';
 import { readTreeState } from './tree-state.js';
-import type { ExplainedDifference, VerifyResult } from './verify-result.js';
+import { readUnpackedSide } from './unpacked-side.js';
+import { countApplied, type ExplainedDifference, type VerifyResult } from './verify-result.js';
 
 /**
  * The whole tree is compared; /etc and /var, where scripts do nearly all their work, are also
  * read with contents (the rest by digest from the tarballs' indexes).
  */
 export const CONTENT_ROOTS = ['/etc', '/var'] as const;
-
-/** Left out of the unpacked copy (see unpack). */
-export const DOC_DIRS = ['/usr/share/doc', '/usr/share/man', '/usr/share/locale', '/usr/share/info'] as const;
 
 export interface VerifyOptions {
   packages: readonly string[];
@@ -85,15 +80,6 @@ export function packageFiles(reference: TarTree): (pkg: string) => string[] | un
 }
 
 /** Unpacks a root tarball for reading, without device nodes and documentation. */
-export async function unpack(tarball: string, into: string): Promise<void> {
-  mkdirSync(into, { recursive: true });
-  // Device nodes cannot be made without root and are never compared. Documentation is a third
-  // of the files and nothing applied reads it; the view still lists it from the tarball.
-  const skipped = ['./dev/*', ...DOC_DIRS.map((d) => `.${d}/*`)];
-  const res = await runTool(['tar', '-x', '-f', tarball, '-C', into, ...skipped.map((s) => `--exclude=${s}`), '--no-same-owner', '--delay-directory-restore'], { missingHint: 'install tar' });
-  if (res.code !== 0) throw new ToolError('E_TOOL_FAILED', `tar could not unpack ${tarball}: ${res.stderr.trim().split('\n').slice(-2).join(' / ')}`);
-}
-
 async function deferredScripts(
   plan: Plan,
   assessments: ReadonlyMap<Scriptlet, ScriptAssessment>,
@@ -146,20 +132,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   const imageDir = join(work, 'image');
   try {
     if (opts.keep) rmSync(imageDir, { recursive: true, force: true });
-    opts.onStage?.('unpacking the packages without scripts');
-    await unpack(set.pristine, imageDir);
-    const metadata = await readTarTree(set.pristine, { contentUnder: [] });
-    const image = new OwnedView(new HostImageView(imageDir), metadata);
-
-    opts.onStage?.('reading, analysing and classifying the packages');
-    const gathered = await gatherPackages({ paths: [set.debs], installed: false, root: '/', keepGoing: false });
-    const packages = gathered.packages.map((p) => ({ ...p, scriptlets: p.scriptlets.filter((s) => isInstallPhase(s.phase)) }));
-    const unpacked = packages.map((p) => `${p.name}=${p.version}`).sort();
-    const packageMismatch = [
-      ...installed.filter((p) => !unpacked.includes(p)).map((p) => `${p} is installed in the reference but its .deb was not kept`),
-      ...unpacked.filter((p) => !installed.includes(p)).map((p) => `${p} was unpacked but is not installed in the reference`),
-    ];
-    const assessments = await assessPackages(packages, opts.choosePolicy);
+    const { metadata, image, packages, packageMismatch, assessments } = await readUnpackedSide(set, installed, imageDir, opts);
     const verdicts = new Map<Scriptlet, Verdict>([...assessments].map(([s, a]) => [s, a.verdict]));
     const plan = buildPlan(packages, verdicts);
 
@@ -213,11 +186,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       installed,
       packageMismatch,
       plan: plan.summary,
-      applied: {
-        done: applied.applied.filter((a) => a.outcome.kind === 'done').length,
-        nothing: applied.applied.filter((a) => a.outcome.kind === 'nothing').length,
-        deferred: applied.applied.filter((a) => a.outcome.kind === 'defer').length,
-      },
+      applied: countApplied(applied.applied),
       matches: comparison.matches,
       explained,
       unexplained,

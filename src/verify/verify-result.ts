@@ -7,8 +7,8 @@ export interface ExplainedDifference extends Difference {
   explainedBy: ExplainingStep[];
 }
 
-/** What `scriptlet verify` found: the input of its text and JSON renderers. */
-export interface VerifyResult {
+/** What both verify modes report: the sets compared, the plan, and how the two trees compare. */
+export interface VerifyCommon {
   packages: string[];
   suite: string;
   reference: { dir: string; cached: boolean };
@@ -20,12 +20,25 @@ export interface VerifyResult {
   /** Actions the appliers realised in the image, and those they left for first boot. */
   applied: { done: number; nothing: number; deferred: number };
   matches: Match[];
-  explained: ExplainedDifference[];
   unexplained: Difference[];
   excluded: ExcludedCount[];
   untouched: number;
   /** The kept trees and files, with --keep. */
   kept?: string;
+}
+
+/** What `scriptlet verify` found: the input of its text and JSON renderers. */
+export interface VerifyResult extends VerifyCommon {
+  explained: ExplainedDifference[];
+}
+
+/** How the plan's actions fared on the image: realised, nothing to do, or left for first boot. */
+export function countApplied(applied: readonly { outcome: { kind: 'done' | 'nothing' | 'defer' } }[]): VerifyResult['applied'] {
+  return {
+    done: applied.filter((a) => a.outcome.kind === 'done').length,
+    nothing: applied.filter((a) => a.outcome.kind === 'nothing').length,
+    deferred: applied.filter((a) => a.outcome.kind === 'defer').length,
+  };
 }
 
 export function verifyPassed(r: VerifyResult): boolean {
