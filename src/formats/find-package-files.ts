@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoError } from '../errors.js';
 import { packageReaders } from './registry.js';
@@ -9,52 +9,70 @@ const SNIFF_BYTES = 4096;
 /** Bytes read from an Arch candidate (a compressed stream or a tar) to look for `.PKGINFO`. */
 const PROBE_BYTES = 1024 * 1024;
 
-async function readHead(path: string, bytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+/**
+ * Synchronous on purpose: a directory of a thousand packages took about a second with an awaited
+ * open, read and close per file (three thread-pool round trips each), and 40 ms this way. Nothing
+ * else runs while the command line's paths are expanded.
+ */
+function readHead(path: string, bytes: number): Uint8Array {
+  const fd = openSync(path, 'r');
   try {
     const buffer = new Uint8Array(bytes);
     let filled = 0;
     while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
     return buffer.subarray(0, filled);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
 /** Most files are told by their first bytes; only an Arch candidate needs a longer, decompressed look. */
 async function isPackageFile(path: string): Promise<boolean> {
-  const head = await readHead(path, SNIFF_BYTES);
+  const head = readHead(path, SNIFF_BYTES);
   if ((await sniffPackageFormat(head, { partial: true })) !== undefined) return true;
   if (head.length < SNIFF_BYTES || ![...packageReaders.values()].some((r) => r.sniff(head))) return false;
-  return (await sniffPackageFormat(await readHead(path, PROBE_BYTES), { partial: true })) !== undefined;
+  return (await sniffPackageFormat(readHead(path, PROBE_BYTES), { partial: true })) !== undefined;
+}
+
+/** A link to a regular file counts as the file; a link to a directory is not followed (no cycles). */
+function isRegularFile(path: string, entry: { isFile(): boolean; isSymbolicLink(): boolean }): boolean {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    // A dangling link names no package.
+    return false;
+  }
 }
 
 async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile() && (await isPackageFile(path))) out.push(path);
+    else if (isRegularFile(path, entry) && (await isPackageFile(path))) out.push(path);
   }
 }
 
 /**
  * Expands command-line paths into package files: a file is taken as given (reading it reports
  * what is wrong with it); a directory is searched recursively, in byte order of names, keeping
- * only files whose content is a package. Symbolic links inside directories are not followed. A
- * path met twice is listed once, where it was first met.
+ * only files whose content is a package. Inside directories, a symbolic link to a file counts as
+ * that file and a link to a directory is not followed. A file met twice (by the same path, or
+ * through a link) is listed once, under the path it was first met by.
  */
 export async function findPackageFiles(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
     let info;
     try {
-      info = await stat(path);
+      info = statSync(path);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       throw new IoError(code === 'ENOENT' ? 'no such file or directory' : `cannot access: ${String(cause)}`, { file: path }, { cause });
@@ -67,5 +85,20 @@ export async function findPackageFiles(paths: readonly string[]): Promise<string
       throw new IoError(`cannot read directory: ${(cause as Error).message}`, { file: path }, { cause });
     }
   }
-  return [...new Set(out)];
+  const seen = new Set<string>();
+  return out.filter((path) => {
+    const key = realPath(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // Reading it will report what is wrong with it.
+    return path;
+  }
 }

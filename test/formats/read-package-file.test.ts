@@ -87,13 +87,20 @@ t.test('findPackageFiles expands directories by content, sorted', async (t) => {
   buildArchPackage(join(dir, 'tree'), 'arch', { pkginfo: 'pkgname = a\npkgver = 1-1\narch = any\n', payload: { 'usr/x': 'x'.repeat(3 * 1024 * 1024) } });
   writeFileSync(join(dir, 'tree', 'README'), 'not a package');
   writeFileSync(join(dir, 'tree', 'source.tar.gz'), compressWith('gzip', await makeTar([{ name: 'a', data: 'b' }])));
+  // A link to a package file counts as the file (a pool of links is a common layout); the file is
+  // listed once, by the path met first. Links to directories are not followed, dangling ones skipped.
   symlinkSync(join(dir, 'tree', 'z.deb'), join(dir, 'tree', 'link.deb'));
+  symlinkSync(d2, join(dir, 'tree', 'outside.deb'));
+  symlinkSync(join(dir, 'build'), join(dir, 'tree', 'c-dirlink'));
+  symlinkSync(join(dir, 'tree', 'gone.deb'), join(dir, 'tree', 'dangling.deb'));
   const found = await findPackageFiles([join(dir, 'tree'), join(dir, 'tree', 'README'), join(dir, 'tree', 'z.deb')]);
   t.same(found, [
     join(dir, 'tree', 'arch-1.0-1-x86_64.pkg.tar.zst'),
     join(dir, 'tree', 'b-sub', 'pkg.bin'),
-    join(dir, 'tree', 'z.deb'),
+    join(dir, 'tree', 'link.deb'),
+    join(dir, 'tree', 'outside.deb'),
     join(dir, 'tree', 'README'),
   ]);
+  t.same(await findPackageFiles([join(dir, 'build'), join(dir, 'tree', 'outside.deb')]), [d1, d2], 'a link given after its target is the same file');
   await t.rejects(findPackageFiles([join(dir, 'nope')]), { code: 'E_IO', message: /no such file or directory/ });
 });
