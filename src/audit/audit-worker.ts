@@ -8,11 +8,16 @@ import { auditTaskRunner, type AuditTask, type AuditTaskOptions } from './audit-
 const port = parentPort;
 if (port === null) throw new Error('audit-worker.js runs only as a worker thread');
 const runner = auditTaskRunner(workerData as AuditTaskOptions);
+// The main thread keeps a second task queued here; tasks still run one at a time, in the order sent,
+// so a worker holds one package's data at once.
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (task: AuditTask | null) => {
-  if (task === null) {
-    runner.dispose();
-    port.close();
-    return;
-  }
-  void runner.run(task).then((result) => port.postMessage(result));
+  queue = queue.then(async () => {
+    if (task === null) {
+      runner.dispose();
+      port.close();
+      return;
+    }
+    port.postMessage(await runner.run(task));
+  });
 });

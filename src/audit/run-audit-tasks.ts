@@ -1,9 +1,9 @@
 /**
  * Runs `audit` work over package files (and packages already read from installed databases) on
- * `jobs` threads: worker threads read, analyse and classify one package at a time, and the main
- * thread keeps only each package's report entry, merged back in input order. Which error stops a
- * run does not depend on `jobs` or timing: it is the one a sequential run reading every file
- * first and then analysing every package would meet.
+ * `jobs` threads, the main thread and `jobs - 1` workers: each reads, analyses and classifies one
+ * package at a time, and the main thread keeps each package's report entry, merged back in input
+ * order. Which error stops a run does not depend on `jobs` or timing: it is the one a sequential
+ * run reading every file first and then analysing every package would meet.
  */
 import { Worker } from 'node:worker_threads';
 import type { ScriptletError } from '../errors.js';
@@ -14,7 +14,7 @@ import { auditTaskRunner, type AuditTask, type AuditTaskOptions, type AuditTaskR
 import { fromThreadError, toThreadError } from './thread-error.js';
 
 export interface RunAuditTasksOptions extends AuditTaskOptions {
-  /** Threads working at once; 1 runs everything on the calling thread. */
+  /** Threads working at once, the calling thread included. */
   jobs: number;
   /** Collect read errors and go on, instead of stopping at the first. */
   keepGoing: boolean;
@@ -32,6 +32,8 @@ export interface AuditRun {
 export const PACKAGES_PER_THREAD = 8;
 
 interface Executor {
+  /** Tasks worth handing it at once. */
+  inFlight: number;
   run(task: AuditTask): Promise<AuditTaskResult>;
   close(): Promise<void>;
 }
@@ -77,10 +79,17 @@ export async function runAuditTasks(
   const count = Math.min(options.jobs, Math.ceil(sources.length / PACKAGES_PER_THREAD));
   let mainRunner: AuditTaskRunner | undefined;
   const onMainThread = (): AuditTaskRunner => (mainRunner ??= auditTaskRunner(taskOptions));
-  const executors =
-    count <= 1 ? [inProcessExecutor(onMainThread())] : Array.from({ length: count }, () => workerExecutor(taskOptions, onMainThread));
+  // The main thread audits too: it would otherwise only wait, and every thread pays for loading
+  // the parsers and policies and for warming up its own JIT. On the 2-CPU machine of
+  // bench/results/audit-2026-11-26.md, `--jobs 2` took 6.6-8.2 s as the main thread and one worker
+  // against 8.3-9.1 s as two workers.
+  const executors = [
+    inProcessExecutor(onMainThread()),
+    ...Array.from({ length: count - 1 }, () => workerExecutor(taskOptions, onMainThread)),
+  ];
   try {
-    const drained = await Promise.allSettled(executors.map(drain));
+    // A worker that has its next task queued need not wait for the main thread between tasks.
+    const drained = await Promise.allSettled(executors.flatMap((e) => Array.from({ length: e.inFlight }, () => drain(e))));
     for (const d of drained) if (d.status === 'rejected') throw d.reason;
   } finally {
     await Promise.allSettled(executors.map((e) => e.close()));
@@ -107,7 +116,7 @@ export async function runAuditTasks(
 }
 
 function inProcessExecutor(runner: AuditTaskRunner): Executor {
-  return { run: (task) => runner.run(task), close: async () => {} };
+  return { inFlight: 1, run: (task) => runner.run(task), close: async () => {} };
 }
 
 /** Tests run the TypeScript sources directly; the worker entry is then a .ts file too. */
@@ -123,44 +132,51 @@ const workerUrl = new URL(`./audit-worker${import.meta.url.endsWith('.ts') ? '.t
 export const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 6 } as const;
 
 function workerExecutor(options: AuditTaskOptions, fallback: () => AuditTaskRunner): Executor {
-  let worker = start();
-  let pending: { task: AuditTask; resolve: (r: AuditTaskResult) => void; reject: (e: unknown) => void } | undefined;
+  interface Pending {
+    task: AuditTask;
+    resolve: (r: AuditTaskResult) => void;
+    reject: (e: unknown) => void;
+  }
+  /** Tasks sent and not yet answered, by index; the worker answers them in the order sent. */
+  let pending = new Map<number, Pending>();
   let failure: unknown;
   let closing = false;
+  let worker = start();
 
   function start(): Worker {
     const w = new Worker(workerUrl, { workerData: options, resourceLimits: WORKER_LIMITS });
     w.on('message', (r: AuditTaskResult) => {
-      const p = pending;
-      pending = undefined;
+      const p = pending.get(r.index);
+      pending.delete(r.index);
       p?.resolve(r);
     });
     w.on('error', (e) => {
-      const p = pending;
-      pending = undefined;
-      if (p && (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        // Out of its capped heap: this package on the main thread, and a fresh worker for the rest.
+      const lost = [...pending.values()];
+      pending = new Map();
+      if (lost.length > 0 && (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        // Out of its capped heap: the tasks it held on the main thread, and a fresh worker for the rest.
         worker = start();
-        fallback().run(p.task).then(p.resolve, p.reject);
+        for (const p of lost) fallback().run(p.task).then(p.resolve, p.reject);
         return;
       }
       failure ??= fromThreadError(toThreadError(e));
-      p?.reject(failure);
+      for (const p of lost) p.reject(failure);
     });
     w.on('exit', (code) => {
       if (w !== worker || closing) return;
       failure ??= new Error(`audit worker exited (code ${code}) with a task unanswered`);
-      pending?.reject(failure);
-      pending = undefined;
+      for (const p of pending.values()) p.reject(failure);
+      pending = new Map();
     });
     return w;
   }
 
   return {
+    inFlight: 2,
     run(task) {
       if (failure !== undefined) return Promise.reject(failure);
       return new Promise<AuditTaskResult>((resolve, reject) => {
-        pending = { task, resolve, reject };
+        pending.set(task.index, { task, resolve, reject });
         worker.postMessage(task);
       });
     },
