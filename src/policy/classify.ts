@@ -19,7 +19,7 @@ import type { Action } from '../actions/action.js';
 import { PolicyError, ScriptletError } from '../errors.js';
 import type { Scriptlet } from '../formats/types.js';
 import type { Analysis } from '../shell/analysis.js';
-import { commandFieldsMatch, scriptFieldsMatch } from './match-rule.js';
+import { commandFieldsMatch, commandNameMayMatch, scriptFieldsMatch } from './match-rule.js';
 import { commandMatchFields, type Match } from './policy-schema.js';
 import { builtinRuntime, type PolicyRuntime } from './policy-runtime.js';
 import type { ResolvedPolicy, ResolvedRule } from './resolved-policy.js';
@@ -44,6 +44,11 @@ interface Scope {
    * do not depend on the part being decided, so they are tested once per script, not per command.
    */
   partRules?: ResolvedRule[];
+  /**
+   * partRules less those that name other commands, by command name: most rules name one command,
+   * so a command is tested against a handful of rules instead of all of them.
+   */
+  rulesByName?: Map<string | null, ResolvedRule[]>;
 }
 
 function partRules(s: Scope): ResolvedRule[] {
@@ -51,6 +56,16 @@ function partRules(s: Scope): ResolvedRule[] {
     (r) => r.rule.scope !== 'script' && scriptFieldsMatch(r.rule.match, s.scriptlet, s.analysis, s.visible.length),
   );
   return s.partRules;
+}
+
+function partRulesFor(s: Scope, name: string | null): ResolvedRule[] {
+  s.rulesByName ??= new Map();
+  let rules = s.rulesByName.get(name);
+  if (!rules) {
+    rules = partRules(s).filter((r) => commandNameMayMatch(r.rule.match, name));
+    s.rulesByName.set(name, rules);
+  }
+  return rules;
 }
 
 export function classify(
@@ -150,7 +165,7 @@ function decideSegment(s: Scope, segment: number, commands: number[]): PartVerdi
 function decideCommand(s: Scope, i: number): PartVerdict {
   const command = s.analysis.commands[i]!;
   const part: PartRef = { kind: 'command', index: i };
-  for (const r of partRules(s)) {
+  for (const r of partRulesFor(s, command.name)) {
     const m = r.rule.match;
     if (!commandFieldsMatch(m, command, s.analysis)) continue;
     if (m.js !== undefined && !s.runtime.predicate(r, predicateInput(s, part, [i]))) continue;
@@ -166,7 +181,7 @@ function isSegmentRule(m: Match): boolean {
 /** True when the first part rule (other than segment rules) matching command `i` drops it. */
 function droppedOnItsOwn(s: Scope, i: number): boolean {
   const command = s.analysis.commands[i]!;
-  for (const r of partRules(s)) {
+  for (const r of partRulesFor(s, command.name)) {
     const m = r.rule.match;
     if (isSegmentRule(m)) continue;
     if (!commandFieldsMatch(m, command, s.analysis)) continue;

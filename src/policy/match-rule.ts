@@ -42,6 +42,35 @@ function globMatcher(pattern: string): (value: string) => boolean {
   return test;
 }
 
+const plainNameCache = new WeakMap<Match, ReadonlySet<string> | null>();
+
+/** The names a `command` field can match when every pattern is a plain name; null otherwise. */
+function plainCommandNames(m: Match): ReadonlySet<string> | null {
+  let names = plainNameCache.get(m);
+  if (names === undefined) {
+    const patterns = m.command === undefined ? [] : list(m.command);
+    names = patterns.length > 0 && patterns.every((p) => !GLOB_SYNTAX.test(p) && plainPath(p)) ? new Set(patterns) : null;
+    plainNameCache.set(m, names);
+  }
+  return names;
+}
+
+/**
+ * False when `commandFieldsMatch(m, command)` is false for every command of this name, whatever
+ * its other fields: a cheap test on the name alone, so a classifier can skip the rules that name
+ * other commands. True says nothing.
+ */
+export function commandNameMayMatch(m: Match, name: string | null): boolean {
+  if (m.command === undefined) return true;
+  if (name === null) return false;
+  const names = plainCommandNames(m);
+  if (names === null) return true;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  // A plain pattern matches a plain value only when the two are equal (see globMatcher).
+  if (!plainPath(name) || !plainPath(base)) return true;
+  return names.has(name) || names.has(base);
+}
+
 /** Path-style glob (minimatch): `*` stays within one `/`-separated part. */
 export function globMatch(value: string, patterns: OneOrMany<string>): boolean {
   if (!Array.isArray(patterns)) return globMatcher(patterns)(value);
