@@ -84,7 +84,7 @@ export async function runAuditTasks(
   // bench/results/audit-2026-11-26.md, `--jobs 2` took 6.6-8.2 s as the main thread and one worker
   // against 8.3-9.1 s as two workers.
   const executors = [
-    inProcessExecutor(onMainThread()),
+    inProcessExecutor(onMainThread(), count > 1),
     ...Array.from({ length: count - 1 }, () => workerExecutor(taskOptions, onMainThread)),
   ];
   try {
@@ -115,8 +115,17 @@ export async function runAuditTasks(
   return { entries, errors };
 }
 
-function inProcessExecutor(runner: AuditTaskRunner): Executor {
-  return { inFlight: 1, run: (task) => runner.run(task), close: async () => {} };
+function inProcessExecutor(runner: AuditTaskRunner, yieldFirst: boolean): Executor {
+  return {
+    inFlight: 1,
+    async run(task) {
+      // A task on this thread may never wait for real I/O, and the workers' answers are only read
+      // when the event loop gets a turn: without one, a worker stood idle for seconds.
+      if (yieldFirst) await new Promise((resolve) => setImmediate(resolve));
+      return runner.run(task);
+    },
+    close: async () => {},
+  };
 }
 
 /** Tests run the TypeScript sources directly; the worker entry is then a .ts file too. */
@@ -141,6 +150,7 @@ function workerExecutor(options: AuditTaskOptions, fallback: () => AuditTaskRunn
   let pending = new Map<number, Pending>();
   let failure: unknown;
   let closing = false;
+  let exited = false;
   let worker = start();
 
   function start(): Worker {
@@ -163,7 +173,9 @@ function workerExecutor(options: AuditTaskOptions, fallback: () => AuditTaskRunn
       for (const p of lost) p.reject(failure);
     });
     w.on('exit', (code) => {
-      if (w !== worker || closing) return;
+      if (w !== worker) return;
+      exited = true;
+      if (closing) return;
       failure ??= new Error(`audit worker exited (code ${code}) with a task unanswered`);
       for (const p of pending.values()) p.reject(failure);
       pending = new Map();
@@ -182,10 +194,12 @@ function workerExecutor(options: AuditTaskOptions, fallback: () => AuditTaskRunn
     },
     async close() {
       closing = true;
+      // A worker that died (an error other than running out of memory) has no exit left to wait for.
+      if (exited) return;
       const w = worker;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      const done = new Promise<void>((resolve) => w.once('exit', () => resolve()));
       w.postMessage(null);
-      await exited;
+      await done;
     },
   };
 }
