@@ -30,7 +30,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   );
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exit;
+    return io.outputFailed?.() && exit === ExitCode.ok ? ExitCode.error : exit;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exitCode 0.

@@ -4,8 +4,8 @@
  * only on a terminal and never with NO_COLOR; progress never in pipes.
  */
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
@@ -117,4 +117,31 @@ t.test('colour on a terminal only, and never with NO_COLOR', async (t) => {
   const piped = spawnSync(join(repo, 'bin', 'scriptlet.js'), ['audit', deb], { encoding: 'utf8', env: { ...env, NODE_OPTIONS: '' } });
   t.equal(piped.status, 0);
   t.notMatch(piped.stdout + piped.stderr, /\x1b\[/, 'a pipe gets no colour and no progress line');
+});
+
+t.test('output into a closed pipe or a full disk: no stack trace', async (t) => {
+  const dir = t.testdir();
+  // Enough output to outgrow a pipe's buffer, so writing goes on after the reader has left.
+  const body = Array.from({ length: 3000 }, (_, i) => `echo "line ${i}"`).join('\n');
+  const deb = buildDeb(dir, 'talkative', { control: control('talkative'), files: { postinst: `#!/bin/sh\n${body}\n` } });
+  const bin = join(repo, 'bin', 'scriptlet.js');
+  const env = { ...process.env, NODE_OPTIONS: '' };
+
+  const child = spawn(bin, ['audit', '--json', deb], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  t.equal(code, 0, 'the reader leaving early is not an error');
+  t.equal(err, '', 'nothing on stderr');
+
+  const full = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(bin, ['audit', '--json', deb], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', env });
+    t.equal(r.status, 2, 'a failed write is an error');
+    t.match(r.stderr, /^scriptlet: cannot write standard output: ENOSPC/);
+    t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    closeSync(full);
+  }
 });
