@@ -13,7 +13,6 @@ export function renderFirstBootJson(r: FirstBootResult): string {
     mode: 'first-boot',
     passed: firstBootPassed(r),
     ...commonJson(r),
-    withdrawn: r.withdrawn,
     steps: r.steps,
     agent: r.agent,
     matches: r.matches,

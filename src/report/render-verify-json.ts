@@ -29,7 +29,7 @@ export function difference(d: Difference): Record<string, unknown> {
 
 /** The fields both verify modes write, in this order, between their verdict and their own. */
 export function commonJson(r: VerifyCommon): Record<string, unknown> {
-  return { packages: r.packages, suite: r.suite, reference: r.reference, installed: r.installed, packageMismatch: r.packageMismatch, plan: r.plan, applied: r.applied };
+  return { packages: r.packages, suite: r.suite, reference: r.reference, installed: r.installed, packageMismatch: r.packageMismatch, plan: r.plan, withdrawn: r.withdrawn, applied: r.applied };
 }
 
 export function excludedJson(r: VerifyCommon): Record<string, unknown>[] {

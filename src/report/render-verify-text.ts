@@ -39,6 +39,7 @@ export function renderVerifyText(r: VerifyResult): string {
     `  plan: ${r.plan.scripts} scripts, ${r.plan.dropped} dropped, ${r.plan.translated} translated, ${r.plan.deferred} deferred; ` +
       `${r.plan.actions} actions (${r.applied.done} applied, ${r.applied.nothing} with nothing to do, ${r.applied.deferred} left for first boot); ${r.plan.steps} deferred steps`,
   );
+  if (r.withdrawn.length > 0) out.push(`  translations withdrawn (an action could not be applied): ${r.withdrawn.join(', ')}`);
   if (r.kept) out.push(`  kept: ${r.kept}`);
   out.push('');
   out.push(`Matches (${r.matches.length}): changes the scripts made that scriptlet's image has too: ${counts(r.matches)}`);

@@ -8,8 +8,6 @@ export type AcceptedDifference = Difference & FirstBootExplanation;
 
 /** What `scriptlet verify --first-boot` found: the input of its text and JSON renderers. */
 export interface FirstBootResult extends VerifyCommon {
-  /** Scripts whose translation could not be applied at build time, so they ran at first boot. */
-  withdrawn: string[];
   /** Steps the agent had to run: deferred scripts, debconf template loads, cache refreshes. */
   steps: number;
   agent: AgentOutcome;

@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Action } from '../actions/action.js';
-import { applyActions } from '../apply/apply-actions.js';
 import { type ImageView, readText } from '../apply/image-view.js';
 import { LayeredView } from '../apply/layered-view.js';
 import type { PolicyChooser } from '../audit/assess-packages.js';
@@ -19,9 +18,10 @@ import type { ScriptAssessment } from '../audit/build-audit-result.js';
 import { UsageError } from '../errors.js';
 import { interpreterFromShebang } from '../formats/deb/interpreter-from-shebang.js';
 import type { Scriptlet } from '../formats/types.js';
-import { buildPlan } from '../plan/build-plan.js';
+import { planAndApply } from '../appliance/plan-and-apply.js';
+import { startHook } from '../build/start-hook.js';
+import { DEFAULT_STEP_TIMEOUT } from '../plan/build-plan.js';
 import type { Plan } from '../plan/plan.js';
-import type { Verdict } from '../policy/verdict.js';
 import { analyse } from '../shell/analyse.js';
 import type { Analysis } from '../shell/analysis.js';
 import { renderPlanJson } from '../report/render-plan-json.js';
@@ -133,15 +133,14 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
   try {
     if (opts.keep) rmSync(imageDir, { recursive: true, force: true });
     const { metadata, image, packages, packageMismatch, assessments } = await readUnpackedSide(set, installed, imageDir, opts);
-    const verdicts = new Map<Scriptlet, Verdict>([...assessments].map(([s, a]) => [s, a.verdict]));
-    const plan = buildPlan(packages, verdicts);
-
-    opts.onStage?.('applying the plan');
-    const applied = applyActions(
-      plan.actions.map((a) => a.action),
-      image,
-      { family: 'debian', epoch: opts.epoch },
-    );
+    // As a build does: a script whose translation cannot be applied is deferred whole, so none of
+    // its other actions are applied either.
+    opts.onStage?.('planning and applying as a build does');
+    const { plan, applied, withdrawn } = planAndApply({ packages, assessments }, image, {
+      epoch: opts.epoch,
+      sysvinit: startHook(image).init === 'sysvinit',
+      timeoutSeconds: DEFAULT_STEP_TIMEOUT,
+    });
     const result = new LayeredView(image, applied.staging);
 
     opts.onStage?.('reading the states');
@@ -186,6 +185,7 @@ export async function runVerify(opts: VerifyOptions): Promise<VerifyResult> {
       installed,
       packageMismatch,
       plan: plan.summary,
+      withdrawn: [...withdrawn].map((s) => `${s.package} ${s.phase}`).sort(),
       applied: countApplied(applied.applied),
       matches: comparison.matches,
       explained,

@@ -17,6 +17,11 @@ export interface VerifyCommon {
   /** Packages the reference installed whose .deb did not reach scriptlet's side, or the reverse. */
   packageMismatch: string[];
   plan: PlanSummary;
+  /**
+   * Scripts the policy translated whose translation could not be applied at build time ("PACKAGE
+   * PHASE", sorted): a build defers them whole, and so does verify.
+   */
+  withdrawn: string[];
   /** Actions the appliers realised in the image, and those they left for first boot. */
   applied: { done: number; nothing: number; deferred: number };
   matches: Match[];

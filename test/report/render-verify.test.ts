@@ -11,6 +11,7 @@ const base: VerifyResult = {
   installed: ['openssh-server=1:9.2p1-2'],
   packageMismatch: [],
   plan: { packages: 1, scripts: 2, dropped: 0, translated: 1, deferred: 1, withdrawn: 0, triggerFiles: 0, actions: 3, steps: 1, conflicts: { error: 0, warning: 0 } },
+  withdrawn: [],
   applied: { done: 3, nothing: 0, deferred: 0 },
   matches: [{ kind: 'user', subject: 'sshd', category: 'accounts' }],
   explained: [
@@ -33,6 +34,13 @@ t.test('text: explained differences name the step and its reason; PASS without u
   t.match(text, /deferred because host keys are made on the machine that uses them/);
   t.match(text, /Matches \(1\).*accounts 1/);
   t.match(text, /^PASS: /m);
+});
+
+t.test('text and JSON: withdrawn translations are named', async (t) => {
+  const r: VerifyResult = { ...base, withdrawn: ['cron postinst', 'dbus postinst'] };
+  t.match(renderVerifyText(r), /translations withdrawn \(an action could not be applied\): cron postinst, dbus postinst/);
+  t.same(JSON.parse(renderVerifyJson(r)).withdrawn, ['cron postinst', 'dbus postinst']);
+  t.notMatch(renderVerifyText(base), /withdrawn/);
 });
 
 t.test('text and JSON: an unexplained difference fails', async (t) => {
