@@ -98,8 +98,8 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
 /**
  * `--jobs`: a positive whole number. By default one CPU is left to V8's own threads (optimising
  * compilers, concurrent garbage collection), which a thread auditing packages keeps busy: on the
- * 2-CPU machine of bench/results/audit-2026-11-26.md one thread audited the corpus in 7.7-8.7 s
- * and two in 9.6-10.9 s.
+ * 2-CPU machine of bench/results/audit-2026-11-26.md one thread audited the corpus in 6.4-7.4 s
+ * and two (the main thread and a worker) in 6.5-7.6 s, for about 30% more CPU time.
  */
 export function defaultJobs(cpus: number): number {
   return Math.max(1, cpus - 1);
