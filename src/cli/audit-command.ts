@@ -57,7 +57,21 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
   const progress = progressReporter(io, !opts.quiet);
   const root = resolve(io.cwd, opts.root);
   try {
-    const files = await findPackageFiles(paths.map((p) => resolve(io.cwd, p)));
+    const given = paths.map((p) => resolve(io.cwd, p));
+    const files = await findPackageFiles(given);
+    // A directory with no package in it is most likely the wrong one; a CI gate auditing nothing
+    // must not pass quietly.
+    const empty = paths.filter((_, i) => {
+      const p = given[i]!;
+      return !files.some((f) => f === p || f.startsWith(`${p.replace(/\/+$/, '')}/`));
+    });
+    if (files.length === 0 && !opts.installed) {
+      throw new UsageError('no package files found', {
+        file: empty.join(', '),
+        hint: 'packages are recognised by content (.deb, .rpm, Arch .pkg.tar.*); symbolic links to directories are not followed',
+      });
+    }
+    for (const dir of empty) io.stderr(`scriptlet: warning: no package files found in ${dir}\n`);
     const run = await runAuditTasks(files, () => (opts.installed ? readInstalledPackages(root) : Promise.resolve([])), {
       jobs,
       keepGoing: Boolean(opts.keepGoing),
@@ -123,7 +137,7 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
         'and/or the installed package databases, analyses each with a shell parser, classifies it by policy, ' +
         'and reports verdicts, translated actions, commands and risk flags.',
     )
-    .argument('[paths...]', 'package files or directories (searched recursively, recognised by content)')
+    .argument('[paths...]', 'package files or directories (searched recursively, recognised by content; links to files followed, to directories not; finding none is an error)')
     .option('--installed', "also audit the host's installed packages (dpkg, and rpm where present)")
     .option('--root <dir>', 'root of the installed system for --installed', '/')
     .option('--policy <file|name>', 'policy for every package (default: debian for .deb, fedora for .rpm, arch for Arch)')

@@ -80,7 +80,10 @@ t.test('audit of real .deb files: JSON, SARIF, table, gates', async (t) => {
 });
 
 t.test('bad input: one line naming the file, exit 2', async (t) => {
-  const dir = t.testdir({ 'garbage.rpm': Buffer.concat([Buffer.from([0xed, 0xab, 0xee, 0xdb]), Buffer.alloc(200, 7)]) });
+  const dir = t.testdir({
+    'garbage.rpm': Buffer.concat([Buffer.from([0xed, 0xab, 0xee, 0xdb]), Buffer.alloc(200, 7)]),
+    empty: { 'README.txt': 'no package here' },
+  });
   const good = buildDeb(dir, 'ok', { control: control('ok'), files: { postinst: '#!/bin/sh\nexit 0\n' } });
   const truncated = join(dir, 'truncated.deb');
   writeFileSync(truncated, readFileSync(good).subarray(0, 300));
@@ -93,6 +96,7 @@ t.test('bad input: one line naming the file, exit 2', async (t) => {
     ['broken policy', ['audit', good, '--policy', badPolicy], /bad\.json5:1:\d+/],
     ['missing file', ['audit', join(dir, 'nope.deb')], /nope\.deb: .*no such file/],
     ['nothing to audit', ['audit'], /nothing to audit/],
+    ['a directory with no package', ['audit', join(dir, 'empty')], /empty: no package files found/],
   ];
   for (const [name, argv, pattern] of cases) {
     const io = captureIo(dir);
@@ -102,6 +106,10 @@ t.test('bad input: one line naming the file, exit 2', async (t) => {
     t.match(lines[0], pattern, name);
     t.notMatch(io.err, /\n\s+at /, `${name}: no stack trace`);
   }
+
+  const some = captureIo(dir);
+  t.equal(await main(['audit', join(dir, 'empty'), good, '--json', '--policy', 'base'], some), 0, 'an empty directory beside a package is not an error');
+  t.equal(some.err, `scriptlet: warning: no package files found in ${join(dir, 'empty')}\n`, 'but it is named');
 
   const keep = captureIo(dir);
   t.equal(await main(['audit', dir, '--keep-going', '--json', '--policy', 'base'], keep), 2, '--keep-going still exits 2');
