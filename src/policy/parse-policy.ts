@@ -3,10 +3,11 @@
  * Pure: the loader does the reading and the resolving of `extends`.
  */
 import JSON5 from 'json5';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { PolicyError } from '../errors.js';
 import { locateJson5, positionAt, type LocatedValue, type SourcePosition } from './json5-locator.js';
-import { PolicySchema, type PolicyFile } from './policy-schema.js';
+import type { PolicyFile } from './policy-schema.js';
+import { validate as generatedValidate } from './policy-validator.generated.js';
 
 export interface ParsedPolicy {
   /** Present when the text is valid JSON5 that satisfies the schema (other problems may remain). */
@@ -16,7 +17,8 @@ export interface ParsedPolicy {
   locate: (pointer: string, key?: string) => SourcePosition;
 }
 
-const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile<PolicyFile>(PolicySchema);
+// Compiled ahead of time from PolicySchema (src/policy/write-schema.ts); a test keeps it current.
+const validate = generatedValidate as ValidateFunction<PolicyFile>;
 
 export function parsePolicyText(text: string, file: string): ParsedPolicy {
   let data: unknown;

@@ -290,6 +290,12 @@ export const PolicySchema = Type.Object(
 );
 export type PolicyFile = Static<typeof PolicySchema>;
 
+/**
+ * How policy files are validated: every error (a file's problems are listed together), each with
+ * its schema (the messages name the properties an object allows).
+ */
+export const POLICY_VALIDATOR_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
 /** Match fields that look at a single command; the rest look at the scriptlet as a whole. */
 export const commandMatchFields = ['command', 'commandDynamic', 'args', 'guard', 'inFunction', 'callsFunction', 'written', 'writesFiles'] as const;
 
