@@ -79,10 +79,9 @@ export async function runAuditTasks(
   const count = Math.min(options.jobs, Math.ceil(sources.length / PACKAGES_PER_THREAD));
   let mainRunner: AuditTaskRunner | undefined;
   const onMainThread = (): AuditTaskRunner => (mainRunner ??= auditTaskRunner(taskOptions));
-  // The main thread audits too: it would otherwise only wait, and every thread pays for loading
-  // the parsers and policies and for warming up its own JIT. On the 2-CPU machine of
-  // bench/results/audit-2026-11-26.md, `--jobs 2` took 6.6-8.2 s as the main thread and one worker
-  // against 8.3-9.1 s as two workers.
+  // The main thread audits too: it would otherwise only wait, and every extra thread pays for
+  // loading its own parsers and policies and for warming up its own JIT (session 5's assessment in
+  // bench/results/audit-2026-11-26.md).
   const executors = [
     inProcessExecutor(onMainThread(), count > 1),
     ...Array.from({ length: count - 1 }, () => workerExecutor(taskOptions, onMainThread)),
