@@ -30,7 +30,7 @@ export interface Gathered {
 export async function gatherPackages(opts: GatherOptions): Promise<Gathered> {
   const packages: Package[] = [];
   const errors: ScriptletError[] = [];
-  const files = await findPackageFiles(opts.paths);
+  const { files } = await findPackageFiles(opts.paths);
   let done = 0;
   for (const file of files) {
     try {

@@ -58,13 +58,10 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
   const root = resolve(io.cwd, opts.root);
   try {
     const given = paths.map((p) => resolve(io.cwd, p));
-    const files = await findPackageFiles(given);
+    const { files, emptyDirectories } = await findPackageFiles(given);
     // A directory with no package in it is most likely the wrong one; a CI gate auditing nothing
     // must not pass quietly.
-    const empty = paths.filter((_, i) => {
-      const p = given[i]!;
-      return !files.some((f) => f === p || f.startsWith(`${p.replace(/\/+$/, '')}/`));
-    });
+    const empty = paths.filter((_, i) => emptyDirectories.includes(given[i]!));
     if (files.length === 0 && !opts.installed) {
       throw new UsageError('no package files found', {
         file: empty.join(', '),

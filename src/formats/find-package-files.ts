@@ -60,6 +60,12 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
+export interface FoundPackageFiles {
+  files: string[];
+  /** Directories among the paths with no package file anywhere below them, in the order given. */
+  emptyDirectories: string[];
+}
+
 /**
  * Expands command-line paths into package files: a file is taken as given (reading it reports
  * what is wrong with it); a directory is searched recursively, in byte order of names, keeping
@@ -67,8 +73,9 @@ async function walk(dir: string, out: string[]): Promise<void> {
  * that file and a link to a directory is not followed. A file met twice (by the same path, or
  * through a link) is listed once, under the path it was first met by.
  */
-export async function findPackageFiles(paths: readonly string[]): Promise<string[]> {
+export async function findPackageFiles(paths: readonly string[]): Promise<FoundPackageFiles> {
   const out: string[] = [];
+  const emptyDirectories: string[] = [];
   for (const path of paths) {
     let info;
     try {
@@ -78,20 +85,24 @@ export async function findPackageFiles(paths: readonly string[]): Promise<string
       throw new IoError(code === 'ENOENT' ? 'no such file or directory' : `cannot access: ${String(cause)}`, { file: path }, { cause });
     }
     try {
-      if (info.isDirectory()) await walk(path, out);
-      else out.push(path);
+      if (info.isDirectory()) {
+        const before = out.length;
+        await walk(path, out);
+        if (out.length === before) emptyDirectories.push(path);
+      } else out.push(path);
     } catch (cause) {
       if (cause instanceof IoError) throw cause;
       throw new IoError(`cannot read directory: ${(cause as Error).message}`, { file: path }, { cause });
     }
   }
   const seen = new Set<string>();
-  return out.filter((path) => {
+  const files = out.filter((path) => {
     const key = realPath(path);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  return { files, emptyDirectories };
 }
 
 function realPath(path: string): string {

@@ -125,7 +125,7 @@ t.test('errors are the same at any --jobs', async (t) => {
   writeFileSync(join(dir, 'pkg03.deb'), readFileSync(files[3]!).subarray(0, 300));
   writeFileSync(join(dir, 'pkg12.deb'), readFileSync(files[12]!).subarray(0, 200));
   buildDeb(dir, 'pkg01', { control: control('pkg01'), files: { postinst: '#!/bin/sh\nexplode now\n' } });
-  const found = await findPackageFiles([dir]);
+  const { files: found } = await findPackageFiles([dir]);
 
   const stopped = await sequentially([1, 2], (jobs) => failure(() => runAuditTasks(found, noInstalled, options(dir, policy, jobs))));
   t.same(describe(stopped[1]!), describe(stopped[0]!), 'without --keep-going: the same first error');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -110,6 +110,11 @@ t.test('bad input: one line naming the file, exit 2', async (t) => {
   const some = captureIo(dir);
   t.equal(await main(['audit', join(dir, 'empty'), good, '--json', '--policy', 'base'], some), 0, 'an empty directory beside a package is not an error');
   t.equal(some.err, `scriptlet: warning: no package files found in ${join(dir, 'empty')}\n`, 'but it is named');
+  symlinkSync(good, join(dir, 'again.deb'));
+  const twice = captureIo(dir);
+  t.equal(await main(['audit', good, join(dir, 'again.deb'), '--json', '--policy', 'base'], twice), 0, 'a file given twice, once through a link');
+  t.equal(twice.err, '', 'is audited once, and no warning calls the link empty');
+  t.equal(JSON.parse(twice.out).packages.length, 1);
 
   const keep = captureIo(dir);
   t.equal(await main(['audit', dir, '--keep-going', '--json', '--policy', 'base'], keep), 2, '--keep-going still exits 2');

@@ -93,7 +93,7 @@ t.test('findPackageFiles expands directories by content, sorted', async (t) => {
   symlinkSync(d2, join(dir, 'tree', 'outside.deb'));
   symlinkSync(join(dir, 'build'), join(dir, 'tree', 'c-dirlink'));
   symlinkSync(join(dir, 'tree', 'gone.deb'), join(dir, 'tree', 'dangling.deb'));
-  const found = await findPackageFiles([join(dir, 'tree'), join(dir, 'tree', 'README'), join(dir, 'tree', 'z.deb')]);
+  const { files: found, emptyDirectories } = await findPackageFiles([join(dir, 'tree'), join(dir, 'tree', 'README'), join(dir, 'tree', 'z.deb')]);
   t.same(found, [
     join(dir, 'tree', 'arch-1.0-1-x86_64.pkg.tar.zst'),
     join(dir, 'tree', 'b-sub', 'pkg.bin'),
@@ -101,6 +101,12 @@ t.test('findPackageFiles expands directories by content, sorted', async (t) => {
     join(dir, 'tree', 'outside.deb'),
     join(dir, 'tree', 'README'),
   ]);
-  t.same(await findPackageFiles([join(dir, 'build'), join(dir, 'tree', 'outside.deb')]), [d1, d2], 'a link given after its target is the same file');
+  t.same(emptyDirectories, []);
+  const linked = await findPackageFiles([join(dir, 'build'), join(dir, 'tree', 'outside.deb')]);
+  t.same(linked.files, [d1, d2], 'a link given after its target is the same file');
+  mkdirSync(join(dir, 'nothing', 'below'), { recursive: true });
+  writeFileSync(join(dir, 'nothing', 'below', 'notes.txt'), 'text');
+  const some = await findPackageFiles([join(dir, 'nothing'), join(dir, 'build'), d1]);
+  t.same(some, { files: [d1, d2], emptyDirectories: [join(dir, 'nothing')] }, 'a directory is empty by what its walk found, not by what the dedup left');
   await t.rejects(findPackageFiles([join(dir, 'nope')]), { code: 'E_IO', message: /no such file or directory/ });
 });
