@@ -2,7 +2,7 @@
  * Times `scriptlet audit DIR` against `dpkg-deb -e` over the same packages, and records the
  * numbers with the machine facts in bench/results/audit-YYYY-MM-DD.md. See bench/README.md.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/audit-benchmark.js [--corpus DIR] [--runs N]
+ *   npm run build && node dist/bench/audit-benchmark.js [--corpus DIR] [--runs N]
  *     [--parallel P] [--tools scriptlet,dpkg] [--cli FILE] [--note TEXT] [--no-write]
  */
 import { execFileSync, spawn } from 'node:child_process';

@@ -2,7 +2,7 @@
  * Build and first-boot benchmarks (issue 4); results go to bench/results/build-YYYY-MM-DD.md.
  * See bench/README.md.
  *
- *   npx tsc -p tsconfig.build.json
+ *   npm run build
  *   node dist/bench/build-benchmark.js build [--runs N] [PACKAGE...]
  *       `scriptlet build -f ext2` against bare `supermin --prepare` + `supermin --build -f ext2` of the
  *       same packages, interleaved, under GNU time.

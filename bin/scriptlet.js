@@ -9,5 +9,5 @@ import { setFlagsFromString } from 'node:v8';
 // process-wide, so audit workers get it too.
 setFlagsFromString('--interrupt-budget=1000000');
 
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 process.exitCode = await main(process.argv.slice(2));

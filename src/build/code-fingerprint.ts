@@ -22,9 +22,9 @@ function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string
 }
 
 /**
- * A hash of the scriptlet that is running: every code file under its source root (dist/src for the
- * CLI, src/ under the tests) and its package.json, whose exact dependency versions pin the shell
- * parsers. The version number alone would not do: a working tree changes without a new version.
+ * A hash of the scriptlet that is running: every code file under its source root (dist for the
+ * CLI, which runs dist/bundle; src/ under the tests) and its package.json, whose exact dependency
+ * versions pin the shell parsers. The version number alone would not do: a working tree changes without a new version.
  */
 export function codeFingerprint(sourceRoot: string = dirname(dirname(fileURLToPath(import.meta.url)))): string {
   const hash = createHash('sha256');
