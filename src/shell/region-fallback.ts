@@ -91,6 +91,21 @@ function* candidates(lines: string[], row: number, taken: Region[], language: 's
   }
 }
 
+/**
+ * Rows that start a command substitution with nothing in it, split over lines (`"text $(` then
+ * `)more text"`: a way to wrap a long string). tree-sitter-bash has no empty command substitution,
+ * and after the first one its error recovery hides the others, so found one error at a time they
+ * cost a parse of the whole script each. Only a hint where to look: every region found this way
+ * is checked like any other.
+ */
+export function emptySubstitutionRows(lines: readonly string[]): number[] {
+  const rows: number[] = [];
+  for (let row = 0; row + 1 < lines.length; row++) {
+    if (/\$\(\s*$/.test(lines[row]!) && /^\s*\)/.test(lines[row + 1]!)) rows.push(row);
+  }
+  return rows;
+}
+
 /** Tree-sitter's statements with each placeholder replaced by its region's statements; null if one is misplaced. */
 function splice(script: ShScript, regions: Region[], lines: string[]): ShScript | null {
   const byMarker = new Map(regions.map((r) => [marker(r.first), r]));
@@ -202,14 +217,18 @@ function splice(script: ShScript, regions: Region[], lines: string[]): ShScript 
  * The tree of `source` from tree-sitter with mvdan-sh regions where tree-sitter fails, with
  * `regions` > 0; or `regions` 0 when tree-sitter read it whole; or null (parse it whole with mvdan-sh).
  */
-export async function parseWithRegionFallback(source: string, language: 'sh' | 'bash'): Promise<{ script: ShScript; regions: number } | null> {
+export async function parseWithRegionFallback(
+  source: string,
+  language: 'sh' | 'bash',
+): Promise<{ script: ShScript; regions: number; /** Whole-script tree-sitter parses it took. */ parses: number } | null> {
   if (source.includes(MARK)) {
     const plain = await readWithTreeSitter(source);
-    return plain.ok ? { script: plain.script, regions: 0 } : null;
+    return plain.ok ? { script: plain.script, regions: 0, parses: 1 } : null;
   }
   let reading: TreeSitterReading = await readWithTreeSitter(source, MARK);
-  if (reading.ok) return { script: reading.script, regions: 0 };
+  if (reading.ok) return { script: reading.script, regions: 0, parses: 1 };
   const lines = source.split('\n');
+  let hinted = emptySubstitutionRows(lines);
   const budget: Budget = { treeSitter: TREE_SITTER_PARSES, mvdanChars: MVDAN_CHARS_PER_SOURCE_CHAR * source.length };
   let regions: Region[] = [];
   // The search each region came from, so a region that lands outside a statement list can give way
@@ -229,7 +248,7 @@ export async function parseWithRegionFallback(source: string, language: 'sh' | '
   for (;;) {
     if (reading.ok) {
       const script = splice(reading.script, regions, lines);
-      if (script) return { script, regions: regions.length };
+      if (script) return { script, regions: regions.length, parses: TREE_SITTER_PARSES - budget.treeSitter + 1 };
       return null;
     }
     const { markerRows } = reading;
@@ -239,6 +258,9 @@ export async function parseWithRegionFallback(source: string, language: 'sh' | '
     // they are mended one at a time, and only when no other sign is left.
     const open = (rows: number[]): number[] => rows.filter((row) => !inside(row));
     const rows = [open(reading.rows), open(reading.shapeRows), open(reading.errorRows).slice(0, 1)].find((r) => r.length > 0) ?? [];
+    // The hints go with the first round's signs, once: a hint whose search finds nothing is not retried.
+    rows.push(...open(hinted).filter((row) => !rows.includes(row)));
+    hinted = [];
     let added = 0;
     for (const row of rows) {
       if (inside(row)) continue;

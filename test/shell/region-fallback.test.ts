@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { Command } from '../../src/shell/analysis.js';
 import { parseWithMvdan } from '../../src/shell/mvdan-parse.js';
-import { parseWithRegionFallback } from '../../src/shell/region-fallback.js';
+import { emptySubstitutionRows, parseWithRegionFallback } from '../../src/shell/region-fallback.js';
 import type { ShScript } from '../../src/shell/sh-ast.js';
 import { parseWithTreeSitter } from '../../src/shell/tree-sitter-parse.js';
 import { walkCommands } from '../../src/shell/walk-commands.js';
@@ -27,7 +27,7 @@ function mvdan(body: string): ShScript {
   return r.script;
 }
 
-const mended: { name: string; body: string; regions: number }[] = [
+const mended: { name: string; body: string; regions: number; parses?: number }[] = [
   {
     name: 'an empty $( ) used as a line continuation inside double quotes',
     body: 'if [ "$1" = configure ]; then\n\twarn "first part $(\n\t)second part" >&2\n\tuseradd -r foo\nfi\n',
@@ -49,6 +49,14 @@ const mended: { name: string; body: string; regions: number }[] = [
     regions: 1,
   },
   {
+    // tree-sitter's error recovery hides all but the first (as in debian-edu-router-config's config)
+    name: 'empty $( ) line continuations spread over a long loop',
+    body: 'while [ "$s" -gt 0 ]; do\n\tcase "$s" in\n\t\t1) r="a $(\n\t\t\t)b" ;;\n\t\t2) r="c $(\n\t\t\t)d" ;;\n\tesac\n\tif x; then\n\t\tlog "e $(\n\t\t)f"\n\tfi\n\ts=$((s - 1))\ndone\n',
+    // The case statement whole, and the log line; all found in the first round, not one a parse.
+    regions: 2,
+    parses: 2,
+  },
+  {
     name: 'a broken statement in a case arm',
     body: 'case "$1" in\n\tconfigure)\n\t\tlog "p $(\n\t\t)q";\n\t\tldconfig\n\t;;\nesac\n',
     regions: 1,
@@ -64,6 +72,7 @@ t.test('statements tree-sitter cannot read are handed to mvdan-sh, the rest is t
       continue;
     }
     t.equal(mixed.regions, c.regions, `${c.name}: regions`);
+    if (c.parses !== undefined) t.equal(mixed.parses, c.parses, `${c.name}: whole-script parses`);
     t.same(commands(mixed.script), commands(mvdan(c.body)), `${c.name}: same commands as mvdan-sh on the whole script`);
     const texts = (stmts: ShScript['stmts']): string[] => stmts.map((s) => s.text);
     t.same(texts(mixed.script.stmts), texts(mvdan(c.body).stmts), `${c.name}: statement texts are the original source`);
@@ -96,4 +105,16 @@ t.test('a script tree-sitter reads whole needs no region', async (t) => {
 
 t.test('a script mvdan-sh rejects is left to mvdan-sh, which reports where', async (t) => {
   t.equal(await parseWithRegionFallback('if true; then\n\techo "a $(\n\t)b"\n', 'bash'), null);
+});
+
+t.test('rows where an empty command substitution spans lines are hinted', async (t) => {
+  const cases: [string, number[]][] = [
+    ['a="x $(\n)y"', [0]],
+    ['echo "x $(  \n\t\t)y"\nb="$(\n)"', [0, 2]],
+    // Not empty, or not split at the parenthesis: nothing to hint.
+    ['v=$(\n\tcat f\n)', []],
+    ['v="$( )"\necho ")"', []],
+    ['echo "$("\n)', []],
+  ];
+  for (const [source, rows] of cases) t.same(emptySubstitutionRows(source.split('\n')), rows, JSON.stringify(source));
 });
