@@ -107,13 +107,14 @@ export async function runAudit(paths: string[], opts: AuditOptions, io: CliIo): 
 }
 
 /**
- * `--jobs`: a positive whole number. By default one CPU is left to V8's own threads (optimising
- * compilers, concurrent garbage collection), which a thread auditing packages keeps busy: on the
- * 2-CPU machine of bench/results/audit-2026-11-26.md one thread audited the corpus in 6.4-7.4 s
- * and two (the main thread and a worker) in 6.5-7.6 s, for about 30% more CPU time.
+ * `--jobs`: a positive whole number, by default one thread per CPU. On the 2-CPU machine of
+ * bench/results/audit-2026-11-26.md (session 6) two threads audited the corpus in 4.0-5.2 s and one
+ * in 4.5-5.5 s, for about 15% more CPU time. (Before the CLI raised V8's interrupt budget, V8's
+ * optimising compilers kept a second CPU busy beside one auditing thread, and the default left a
+ * CPU to them.)
  */
 export function defaultJobs(cpus: number): number {
-  return Math.max(1, cpus - 1);
+  return Math.max(1, cpus);
 }
 
 export function parseJobs(value: string | undefined): number {
@@ -149,7 +150,7 @@ export const registerAudit: RegisterCommand = (program: Command, io, setExit) =>
     )
     .option('--install-only', 'report only install-time scripts (what an appliance build must handle)')
     .option('--keep-going', 'report unreadable packages at the end instead of stopping at the first (exit 2)')
-    .option('-j, --jobs <n>', 'at most N threads reading and analysing packages (default: one less than the CPUs available, at least 1, leaving a CPU to the JavaScript engine\'s own threads; small sets use fewer); the report does not depend on it')
+    .option('-j, --jobs <n>', 'at most N threads reading and analysing packages (default: one per CPU available; small sets use fewer); the report does not depend on it')
     .option('-q, --quiet', 'no progress on the terminal')
     .option('--trace', 'also run each install script in the sandbox of `scriptlet trace` and report what it did beside its verdict (needs bubblewrap)')
     .option('--trace-root <dir>', 'with --trace: run over this root tree (default: a cached minbase with the package\'s dependencies)')

@@ -123,8 +123,8 @@ t.test('bad input: one line naming the file, exit 2', async (t) => {
   t.match(keep.err, /garbage\.rpm/);
 });
 
-t.test('--jobs: by default one CPU is left to the engine\'s own threads', async (t) => {
-  for (const [cpus, jobs] of [[1, 1], [2, 1], [4, 3], [16, 15]] as const) t.equal(defaultJobs(cpus), jobs, `${cpus} CPUs: ${jobs} threads`);
+t.test('--jobs: by default one thread per CPU', async (t) => {
+  for (const [cpus, jobs] of [[0, 1], [1, 1], [2, 2], [4, 4], [16, 16]] as const) t.equal(defaultJobs(cpus), jobs, `${cpus} CPUs: ${jobs} threads`);
   t.equal(parseJobs(undefined), defaultJobs(availableParallelism()));
   t.equal(parseJobs('2'), 2, 'an explicit value is kept');
   t.throws(() => parseJobs('0'), { code: 'E_USAGE' });
