@@ -13,17 +13,36 @@ const cases: Array<[string, Record<string, MemoryNode | string>, ReturnType<type
       initProgram: '/lib/systemd/systemd',
       entries: [
         { type: 'symlink', path: 'etc/systemd/system/sysinit.target.wants/scriptlet-agent.service', target: '/usr/lib/systemd/system/scriptlet-agent.service' },
+        { type: 'file', path: 'etc/machine-id', mode: 0o444, content: '' },
         { type: 'symlink', path: 'init', target: '/lib/systemd/systemd' },
       ],
     },
   ],
   [
-    'systemd through merged /usr (/lib is a link), the image has its own /init',
-    { '/lib': { type: 'symlink', target: 'usr/lib' }, '/usr/lib/systemd/systemd': exe(), '/init': exe() },
+    'systemd through merged /usr (/lib is a link), the image has its own /init and its own machine id',
+    {
+      '/lib': { type: 'symlink', target: 'usr/lib' },
+      '/usr/lib/systemd/systemd': exe(),
+      '/init': exe(),
+      '/etc/machine-id': { type: 'file', content: '0123456789abcdef0123456789abcdef\n', mode: 0o444 },
+    },
     {
       init: 'systemd',
       initProgram: '/lib/systemd/systemd',
       entries: [{ type: 'symlink', path: 'etc/systemd/system/sysinit.target.wants/scriptlet-agent.service', target: '/usr/lib/systemd/system/scriptlet-agent.service' }],
+    },
+  ],
+  [
+    // No id in the image: an empty one, so the first boot does not stop at systemd-firstboot's prompt.
+    'systemd through merged /usr, without a machine id of its own',
+    { '/lib': { type: 'symlink', target: 'usr/lib' }, '/usr/lib/systemd/systemd': exe(), '/init': exe() },
+    {
+      init: 'systemd',
+      initProgram: '/lib/systemd/systemd',
+      entries: [
+        { type: 'symlink', path: 'etc/systemd/system/sysinit.target.wants/scriptlet-agent.service', target: '/usr/lib/systemd/system/scriptlet-agent.service' },
+        { type: 'file', path: 'etc/machine-id', mode: 0o444, content: '' },
+      ],
     },
   ],
   [
