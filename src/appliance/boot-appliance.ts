@@ -1,4 +1,7 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ToolError } from '../errors.js';
 import { lastLines, runTool } from '../process/run-tool.js';
 import { qemuArgv, type QemuAccel, type QemuBootOptions } from './qemu-argv.js';
@@ -14,6 +17,14 @@ export interface BootApplianceOptions extends Omit<QemuBootOptions, 'accel'> {
   timeoutMs: number;
   /** Stop qemu as soon as the serial console shows this (for guests that do not power off). */
   until?: RegExp;
+  /**
+   * Once `until` is seen, ask the guest to shut down instead of stopping qemu at once: ctrl-alt-delete
+   * on its keyboard, through qemu's monitor, which systemd and sysvinit's inittab turn into a
+   * clean reboot (and `-no-reboot` into the end of qemu). qemu is killed if it is still running
+   * this long after. Stopping a running guest is a power cut, and an ext2 root written to at that
+   * moment can come back damaged.
+   */
+  shutdownGraceMs?: number;
   signal?: AbortSignal;
   /** Environment for qemu (default: this process's). */
   env?: NodeJS.ProcessEnv;
@@ -30,6 +41,8 @@ export interface BootResult {
   timedOut: boolean;
   /** `until` was seen (and qemu stopped because of it). */
   matched: boolean;
+  /** With shutdownGraceMs, after `until` was seen: whether the guest ended qemu by itself in time. */
+  shutdown?: 'clean' | 'killed';
   durationMs: number;
 }
 
@@ -50,12 +63,33 @@ export function kvmUsable(): boolean {
  */
 export async function bootAppliance(options: BootApplianceOptions): Promise<BootResult> {
   const accel = options.accel ?? 'tcg';
-  const argv = qemuArgv({ ...options, accel });
+  const graceful = options.until !== undefined && options.shutdownGraceMs !== undefined;
+  const monitorDir = graceful ? mkdtempSync(join(tmpdir(), 'scriptlet-qemu-')) : undefined;
+  const monitorSocket = monitorDir === undefined ? undefined : join(monitorDir, 'monitor.sock');
+  const argv = qemuArgv({ ...options, accel, ...(monitorSocket === undefined ? {} : { monitorSocket }) });
   const stop = new AbortController();
   const onOuterAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let seen = '';
   let matched = false;
+  let monitor: Socket | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let shutdown: BootResult['shutdown'];
+  const requestShutdown = (socket: string, graceMs: number): void => {
+    shutdown = 'clean';
+    const kill = (): void => {
+      shutdown = 'killed';
+      stop.abort();
+    };
+    graceTimer = setTimeout(kill, graceMs);
+    monitor = createConnection(socket);
+    monitor.on('connect', () => monitor?.write('sendkey ctrl-alt-delete\n'));
+    // No monitor (qemu gone already, or refused): nothing to wait for.
+    monitor.on('error', () => {
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      kill();
+    });
+  };
   try {
     const result = await runTool(argv, {
       signal: stop.signal,
@@ -72,7 +106,8 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
           seen = (seen + text).slice(-65536);
           if (options.until.test(seen)) {
             matched = true;
-            stop.abort();
+            if (monitorSocket !== undefined && options.shutdownGraceMs !== undefined) requestShutdown(monitorSocket, options.shutdownGraceMs);
+            else stop.abort();
           }
         }
       },
@@ -91,9 +126,13 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
       exitCode: result.code,
       timedOut: result.timedOut,
       matched,
+      ...(shutdown === undefined ? {} : { shutdown }),
       durationMs: result.durationMs,
     };
   } finally {
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
+    monitor?.destroy();
+    if (monitorDir !== undefined) rmSync(monitorDir, { recursive: true, force: true });
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 }

@@ -18,6 +18,8 @@ export interface QemuBootOptions {
   quiet?: boolean;
   /** Default qemu-system-x86_64: the appliance is built from the host, so it has the host's architecture. */
   binary?: string;
+  /** A Unix socket path for qemu's human monitor (to send the guest keys, such as ctrl-alt-delete). */
+  monitorSocket?: string;
 }
 
 /** Kernel command-line words must not smuggle in a second word or a quote. */
@@ -30,7 +32,7 @@ const CMDLINE_WORD = /^[A-Za-z0-9_.,:=/+@%-]+$/;
  * ends qemu instead of looping.
  */
 export function qemuArgv(o: QemuBootOptions): string[] {
-  for (const path of [o.kernel, o.initrd, o.root]) {
+  for (const path of [o.kernel, o.initrd, o.root, ...(o.monitorSocket === undefined ? [] : [o.monitorSocket])]) {
     // qemu splits -drive option values on commas.
     if (path.includes(',')) throw new UsageError(`qemu cannot take a path containing ",": ${path}`);
   }
@@ -60,5 +62,6 @@ export function qemuArgv(o: QemuBootOptions): string[] {
     `file=${o.root},format=raw,if=virtio${o.snapshot ? ',snapshot=on' : ''}`,
     '-append',
     cmdline,
+    ...(o.monitorSocket === undefined ? [] : ['-monitor', `unix:${o.monitorSocket},server=on,wait=off`]),
   ];
 }

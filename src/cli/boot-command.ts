@@ -27,9 +27,16 @@ export interface BootCliOptions {
   qemu?: string;
   /** With --accel auto: how long a KVM guest may show no kernel message before TCG is tried. */
   kvmGraceMs?: number;
+  /** With an init system: how long the guest may take to shut down after its agent reported. */
+  shutdownGraceMs?: number;
 }
 
 const KVM_GRACE_MS = 20_000;
+/**
+ * How long a guest with an init system may take to shut down after its agent reported. A systemd
+ * appliance took N s under TCG here.
+ */
+const SHUTDOWN_GRACE_MS = 120_000;
 
 const DONE_MARKER = '/var/lib/scriptlet/done';
 
@@ -106,6 +113,12 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
   }
   const manifest = readManifest(join(dir, MANIFEST_NAME));
   const doneBefore = await markerPresent(root);
+  // Under an init system a finished agent's unit or init script does not start at all, so no
+  // report would come: the boot would only run into the time limit and end in a power cut.
+  if (doneBefore && manifest && manifest.init !== 'none') {
+    io.stdout(`boot ${dirArg}: the agent had finished every step on an earlier boot (${manifest.init} does not start it again); not booted\n`);
+    return ExitCode.ok;
+  }
   const chosen = chooseAccel(opts.accel, kvmUsable());
 
   let fd: number | undefined;
@@ -131,9 +144,10 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
         timeoutMs: opts.timeout * 1000,
         ...(opts.snapshot ? { snapshot: true } : {}),
         ...(opts.qemu ? { binary: opts.qemu } : {}),
-        // Under an init system the guest keeps running after the agent; without one, the /init
-        // wrapper syncs and powers off by itself, so qemu is left to end on its own.
-        ...(manifest && manifest.init !== 'none' ? { until: AGENT_DONE_LINE } : {}),
+        // Under an init system the guest keeps running after the agent, so it is asked to shut down
+        // once the agent has reported; without one, the /init wrapper syncs and powers off by
+        // itself, so qemu is left to end on its own.
+        ...(manifest && manifest.init !== 'none' ? { until: AGENT_DONE_LINE, shutdownGraceMs: opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS } : {}),
         env: io.env,
         // Kernel messages show that a KVM guest got past the firmware (see kernelStarted).
         ...(watch ? { quiet: false, signal: watch.signal, onOutput: watch.onOutput } : { onOutput: sink }),
@@ -172,6 +186,11 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
       fd = undefined;
     }
     if (!opts.quiet) io.stderr(`scriptlet: boot: ${accel} guest ran ${(result.durationMs / 1000).toFixed(1)} s\n`);
+    if (result.shutdown === 'killed') {
+      io.stderr(
+        `scriptlet: warning: the guest did not shut down within ${Math.round((opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS) / 1000)} s of ctrl-alt-delete after its agent reported; qemu was stopped, and ${opts.snapshot ? 'nothing was written to the image' : `${dirArg}/root may need e2fsck -f before the next boot`}\n`,
+      );
+    }
     const outcome = bootOutcome({ console: result.console, timedOut: result.timedOut, doneBefore });
     return reportOutcome(outcome, { dir: dirArg, ...(opts.console ? { consoleFile: opts.console } : {}), timeoutSeconds: opts.timeout }, io);
   } finally {
@@ -187,7 +206,10 @@ export const registerBoot: RegisterCommand = (program: Command, io, setExit) => 
       'Boots an ext2 appliance made by `scriptlet build` in qemu-system-x86_64 with a serial console, waits for the ' +
         'guest agent’s `scriptlet-agent: done …` line and exits 0 when every deferred step succeeded, 1 when some ' +
         'failed, 2 when the agent did not report (timeout, crash, no agent). The guest’s writes persist unless ' +
-        '--snapshot is given, so a first boot finishes the install. SCRIPTLET_QEMU names another qemu program. ' +
+        '--snapshot is given, so a first boot finishes the install. An appliance with an init system (systemd, ' +
+        'sysvinit) keeps running after the agent: it is then sent ctrl-alt-delete, a clean reboot that ends qemu, ' +
+        'and stopped after 120 s if it has not; once its agent has finished, such an appliance is not booted again ' +
+        '(its agent would not start, so nothing would report). SCRIPTLET_QEMU names another qemu program. ' +
         'See docs/guest-agent.md.',
     )
     .argument('<appliance-dir>', 'directory with kernel, initrd and root from scriptlet build -f ext2')

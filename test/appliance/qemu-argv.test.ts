@@ -47,4 +47,11 @@ t.test('qemu argv refuses what qemu or the kernel would split', async (t) => {
   t.throws(() => qemuArgv({ kernel: 'k', initrd: 'i', root: '/a,b/root', accel: 'tcg' }), UsageError);
   t.throws(() => qemuArgv({ kernel: 'k', initrd: 'i', root: 'r', accel: 'tcg', append: ['a b'] }), UsageError);
   t.throws(() => qemuArgv({ kernel: 'k', initrd: 'i', root: 'r', accel: 'tcg', append: ['x="y"'] }), UsageError);
+  t.throws(() => qemuArgv({ kernel: 'k', initrd: 'i', root: 'r', accel: 'tcg', monitorSocket: '/tmp/a,b/m.sock' }), UsageError);
+});
+
+t.test('a monitor socket, for sending the guest ctrl-alt-delete', async (t) => {
+  const argv = qemuArgv({ kernel: 'k', initrd: 'i', root: 'r', accel: 'tcg', monitorSocket: '/tmp/q/monitor.sock' });
+  t.same(argv.slice(-2), ['-monitor', 'unix:/tmp/q/monitor.sock,server=on,wait=off']);
+  t.notOk(qemuArgv({ kernel: 'k', initrd: 'i', root: 'r', accel: 'tcg' }).includes('-monitor'), 'none unless asked for');
 });

@@ -84,13 +84,56 @@ t.test('-q shows only the result: no console, no status line', async (t) => {
   t.notMatch(r.err, /guest ran/);
 });
 
-t.test('a guest with an init system is stopped once the agent reports', async (t) => {
+// A qemu with a monitor: listens on the -monitor socket, prints the console, records what the
+// monitor was sent, and on ctrl-alt-delete ends like a guest that reboots under -no-reboot, unless
+// FAKE_DEAF is set (a guest that ignores the key), when it runs until it is killed.
+const FAKE_QEMU_MONITOR = `#!/usr/bin/env node
+const { createServer } = require('node:net');
+const { appendFileSync, readFileSync } = require('node:fs');
+const argv = process.argv.slice(2);
+const spec = argv[argv.indexOf('-monitor') + 1];
+const path = /^unix:([^,]+),server=on,wait=off$/.exec(spec)[1];
+createServer((c) => {
+  c.write('QEMU monitor\\n(qemu) ');
+  c.on('data', (d) => {
+    appendFileSync(process.env.FAKE_MONITOR_LOG, d);
+    if (String(d).includes('sendkey ctrl-alt-delete') && !process.env.FAKE_DEAF) {
+      process.stdout.write('reboot: Restarting system\\n', () => process.exit(0));
+    }
+  });
+}).listen(path, () => process.stdout.write(readFileSync(process.env.FAKE_CONSOLE)));
+setTimeout(() => process.exit(7), 60_000);
+`;
+
+t.test('a guest with an init system is asked to shut down once the agent reports', async (t) => {
+  for (const deaf of [false, true]) {
+    const dir = t.testdir();
+    appliance(join(dir, 'app'), 'systemd');
+    writeFileSync(join(dir, 'console.txt'), `${DONE_OK}\n`);
+    writeFileSync(join(dir, 'qemu'), FAKE_QEMU_MONITOR);
+    chmodSync(join(dir, 'qemu'), 0o755);
+    const io = captureIo(dir);
+    io.env = { PATH: process.env.PATH, FAKE_CONSOLE: join(dir, 'console.txt'), FAKE_MONITOR_LOG: join(dir, 'monitor.log'), ...(deaf ? { FAKE_DEAF: '1' } : {}) };
+    const started = Date.now();
+    const code = await runBoot('app', { timeout: 50, memory: 512, accel: 'tcg', qemu: join(dir, 'qemu'), shutdownGraceMs: 1500 }, io);
+    t.equal(code, 0, `${deaf ? 'deaf' : 'clean'}: the agent's report decides the exit status`);
+    t.ok(Date.now() - started < 20_000, 'did not wait for the timeout');
+    t.equal(readFileSync(join(dir, 'monitor.log'), 'utf8'), 'sendkey ctrl-alt-delete\n', 'ctrl-alt-delete was sent through the monitor');
+    if (deaf) t.match(io.err, /warning: the guest did not shut down within 2 s of ctrl-alt-delete after its agent reported; qemu was stopped, and app\/root may need e2fsck -f/);
+    else {
+      t.notMatch(io.err, /did not shut down/);
+      t.match(io.out, /reboot: Restarting system/, 'qemu ended by itself');
+    }
+  }
+});
+
+t.test('a finished appliance with an init system is not booted: nothing would report', async (t) => {
   const dir = t.testdir();
-  appliance(join(dir, 'app'), 'systemd');
-  const started = Date.now();
+  appliance(join(dir, 'app'), 'systemd', { 'var/lib/scriptlet/done': '' });
   const r = await boot(dir, ['app', '--timeout', '50'], `${DONE_OK}\n`, { FAKE_HANG: '1' });
   t.equal(r.code, 0, r.err);
-  t.ok(Date.now() - started < 20_000, 'did not wait for the timeout');
+  t.match(r.out, /boot app: the agent had finished every step on an earlier boot \(systemd does not start it again\); not booted/);
+  t.same(r.argv, [], 'qemu was not started');
 });
 
 t.test('failed steps: exit 1 naming them', async (t) => {
