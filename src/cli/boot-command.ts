@@ -33,8 +33,9 @@ export interface BootCliOptions {
 
 const KVM_GRACE_MS = 20_000;
 /**
- * How long a guest with an init system may take to shut down after its agent reported. A systemd
- * appliance took N s under TCG here.
+ * How long a guest with an init system may take to shut down after its agent reported: generous,
+ * for a busy machine under TCG, where the whole first boot of a systemd appliance, its shutdown
+ * included, took 93 s here.
  */
 const SHUTDOWN_GRACE_MS = 120_000;
 
