@@ -74,21 +74,12 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
   let matched = false;
   let monitor: Socket | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
-  let shutdown: BootResult['shutdown'];
   const requestShutdown = (socket: string, graceMs: number): void => {
-    shutdown = 'clean';
-    const kill = (): void => {
-      shutdown = 'killed';
-      stop.abort();
-    };
-    graceTimer = setTimeout(kill, graceMs);
+    graceTimer = setTimeout(() => stop.abort(), graceMs);
     monitor = createConnection(socket);
     monitor.on('connect', () => monitor?.write('sendkey ctrl-alt-delete\n'));
-    // No monitor (qemu gone already, or refused): nothing to wait for.
-    monitor.on('error', () => {
-      if (graceTimer !== undefined) clearTimeout(graceTimer);
-      kill();
-    });
+    // No monitor to talk to: stop qemu now (a no-op when it has ended already).
+    monitor.on('error', () => stop.abort());
   };
   try {
     const result = await runTool(argv, {
@@ -126,7 +117,8 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
       exitCode: result.code,
       timedOut: result.timedOut,
       matched,
-      ...(shutdown === undefined ? {} : { shutdown }),
+      // Ended by itself, or stopped by us (the grace time ran out, no monitor, the time limit).
+      ...(matched && graceful ? { shutdown: result.aborted || result.timedOut ? ('killed' as const) : ('clean' as const) } : {}),
       durationMs: result.durationMs,
     };
   } finally {
