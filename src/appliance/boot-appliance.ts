@@ -63,8 +63,9 @@ export function kvmUsable(): boolean {
  */
 export async function bootAppliance(options: BootApplianceOptions): Promise<BootResult> {
   const accel = options.accel ?? 'tcg';
-  const graceful = options.until !== undefined && options.shutdownGraceMs !== undefined;
-  const monitorDir = graceful ? mkdtempSync(join(tmpdir(), 'scriptlet-qemu-')) : undefined;
+  // A clean shutdown after `until` needs qemu's monitor, on a socket in a directory of our own.
+  const graceMs = options.until === undefined ? undefined : options.shutdownGraceMs;
+  const monitorDir = graceMs === undefined ? undefined : mkdtempSync(join(tmpdir(), 'scriptlet-qemu-'));
   const monitorSocket = monitorDir === undefined ? undefined : join(monitorDir, 'monitor.sock');
   const argv = qemuArgv({ ...options, accel, ...(monitorSocket === undefined ? {} : { monitorSocket }) });
   const stop = new AbortController();
@@ -74,8 +75,8 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
   let matched = false;
   let monitor: Socket | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
-  const requestShutdown = (socket: string, graceMs: number): void => {
-    graceTimer = setTimeout(() => stop.abort(), graceMs);
+  const requestShutdown = (socket: string, limitMs: number): void => {
+    graceTimer = setTimeout(() => stop.abort(), limitMs);
     monitor = createConnection(socket);
     monitor.on('connect', () => monitor?.write('sendkey ctrl-alt-delete\n'));
     // No monitor to talk to: stop qemu now (a no-op when it has ended already).
@@ -97,7 +98,7 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
           seen = (seen + text).slice(-65536);
           if (options.until.test(seen)) {
             matched = true;
-            if (monitorSocket !== undefined && options.shutdownGraceMs !== undefined) requestShutdown(monitorSocket, options.shutdownGraceMs);
+            if (monitorSocket !== undefined && graceMs !== undefined) requestShutdown(monitorSocket, graceMs);
             else stop.abort();
           }
         }
@@ -118,7 +119,7 @@ export async function bootAppliance(options: BootApplianceOptions): Promise<Boot
       timedOut: result.timedOut,
       matched,
       // Ended by itself, or stopped by us (the grace time ran out, no monitor, the time limit).
-      ...(matched && graceful ? { shutdown: result.aborted || result.timedOut ? ('killed' as const) : ('clean' as const) } : {}),
+      ...(matched && monitorSocket !== undefined ? { shutdown: result.aborted || result.timedOut ? ('killed' as const) : ('clean' as const) } : {}),
       durationMs: result.durationMs,
     };
   } finally {

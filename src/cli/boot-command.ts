@@ -113,6 +113,7 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
     );
   }
   const manifest = readManifest(join(dir, MANIFEST_NAME));
+  const shutdownGraceMs = opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
   const doneBefore = await markerPresent(root);
   // Under an init system a finished agent's unit or init script does not start at all, so no
   // report would come: the boot would only run into the time limit and end in a power cut.
@@ -148,7 +149,7 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
         // Under an init system the guest keeps running after the agent, so it is asked to shut down
         // once the agent has reported; without one, the /init wrapper syncs and powers off by
         // itself, so qemu is left to end on its own.
-        ...(manifest && manifest.init !== 'none' ? { until: AGENT_DONE_LINE, shutdownGraceMs: opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS } : {}),
+        ...(manifest && manifest.init !== 'none' ? { until: AGENT_DONE_LINE, shutdownGraceMs } : {}),
         env: io.env,
         // Kernel messages show that a KVM guest got past the firmware (see kernelStarted).
         ...(watch ? { quiet: false, signal: watch.signal, onOutput: watch.onOutput } : { onOutput: sink }),
@@ -189,7 +190,7 @@ export async function runBoot(dirArg: string, opts: BootCliOptions, io: CliIo): 
     if (!opts.quiet) io.stderr(`scriptlet: boot: ${accel} guest ran ${(result.durationMs / 1000).toFixed(1)} s\n`);
     if (result.shutdown === 'killed') {
       io.stderr(
-        `scriptlet: warning: the guest did not shut down within ${Math.round((opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS) / 1000)} s of ctrl-alt-delete after its agent reported; qemu was stopped, and ${opts.snapshot ? 'nothing was written to the image' : `${dirArg}/root may need e2fsck -f before the next boot`}\n`,
+        `scriptlet: warning: the guest did not shut down within ${Math.round(shutdownGraceMs / 1000)} s of ctrl-alt-delete after its agent reported; qemu was stopped, and ${opts.snapshot ? 'nothing was written to the image' : `${dirArg}/root may need e2fsck -f before the next boot`}\n`,
       );
     }
     const outcome = bootOutcome({ console: result.console, timedOut: result.timedOut, doneBefore });
@@ -209,7 +210,7 @@ export const registerBoot: RegisterCommand = (program: Command, io, setExit) => 
         'failed, 2 when the agent did not report (timeout, crash, no agent). The guest’s writes persist unless ' +
         '--snapshot is given, so a first boot finishes the install. An appliance with an init system (systemd, ' +
         'sysvinit) keeps running after the agent: it is then sent ctrl-alt-delete, a clean reboot that ends qemu, ' +
-        'and stopped after 120 s if it has not; once its agent has finished, such an appliance is not booted again ' +
+        `and stopped after ${SHUTDOWN_GRACE_MS / 1000} s if it has not; once its agent has finished, such an appliance is not booted again ` +
         '(its agent would not start, so nothing would report). SCRIPTLET_QEMU names another qemu program. ' +
         'See docs/guest-agent.md.',
     )
