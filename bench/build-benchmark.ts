@@ -205,7 +205,7 @@ async function benchBuild(): Promise<void> {
  * The bench's init: times the steps run directly and by the agent, alternating, then powers off
  * (in a VM) or just ends (in a chroot).
  */
-function agentInit(rounds: number, end: 'poweroff' | 'exit' = 'poweroff'): string {
+function agentInit(rounds: number, steps: number, end: 'poweroff' | 'exit' = 'poweroff'): string {
   return `#!/bin/sh
 B=/var/lib/scriptlet-bench
 ns() { date +%s%N; }
@@ -221,7 +221,13 @@ while [ $r -le ${rounds} ]; do
   SCRIPTLET_ROOT=$B/root /usr/lib/scriptlet/agent run >/dev/null 2>&1
   rc=$?
   t2=$(ns)
-  echo "BENCH round=$r direct_ns=$((t1 - t0)) agent_ns=$((t2 - t1)) agent_rc=$rc"
+  # What single processes cost here, the same number of times: the durable journal needs one
+  # sync per finished step (docs/guest-agent.md), and setsid is one more exec per step.
+  i=0; while [ $i -lt ${steps} ]; do sync -f $B/root/var/lib/scriptlet/journal; i=$((i + 1)); done
+  t3=$(ns)
+  i=0; while [ $i -lt ${steps} ]; do /bin/true; i=$((i + 1)); done
+  t4=$(ns)
+  echo "BENCH round=$r direct_ns=$((t1 - t0)) agent_ns=$((t2 - t1)) agent_rc=$rc sync_ns=$((t3 - t2)) true_ns=$((t4 - t3))"
   r=$((r + 1))
 done
 ${end === 'poweroff' ? 'sync\necho o > /proc/sysrq-trigger\nsleep 60\n' : 'exit 0\n'}`;
@@ -247,7 +253,7 @@ function benchSteps(n: number): DeferredStep[] {
  */
 async function prepareAgentBench(n: number, rounds: number, end: 'poweroff' | 'exit'): Promise<string> {
   const entries: OverlayEntry[] = [
-    { type: 'file', path: 'usr/local/sbin/bench-init', mode: 0o755, content: agentInit(rounds, end) },
+    { type: 'file', path: 'usr/local/sbin/bench-init', mode: 0o755, content: agentInit(rounds, n, end) },
     ...[...renderDeferredPlan(benchSteps(n))].map(([path, f]): OverlayEntry => ({ type: 'file', path: `var/lib/scriptlet-bench/root/${path.replace(/^\//, '')}`, mode: f.mode, content: typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents) })),
   ];
   const policy = join(work, 'drop-all.json5');
@@ -263,10 +269,21 @@ interface AgentRound {
   direct: number;
   agent: number;
   rc: number;
+  /** All N `sync -f` calls, ms. */
+  sync: number;
+  /** All N `/bin/true` runs, ms. */
+  true: number;
 }
 
 function parseAgentRounds(output: string): AgentRound[] {
-  const results = [...output.matchAll(/BENCH round=(\d+) direct_ns=(\d+) agent_ns=(\d+) agent_rc=(\d+)/g)].map((m) => ({ round: Number(m[1]), direct: Number(m[2]) / 1e6, agent: Number(m[3]) / 1e6, rc: Number(m[4]) }));
+  const results = [...output.matchAll(/BENCH round=(\d+) direct_ns=(\d+) agent_ns=(\d+) agent_rc=(\d+) sync_ns=(\d+) true_ns=(\d+)/g)].map((m) => ({
+    round: Number(m[1]),
+    direct: Number(m[2]) / 1e6,
+    agent: Number(m[3]) / 1e6,
+    rc: Number(m[4]),
+    sync: Number(m[5]) / 1e6,
+    true: Number(m[6]) / 1e6,
+  }));
   if (results.length === 0) throw new Error(`no BENCH lines in the output:\n${output.slice(-3000)}`);
   return results;
 }
@@ -278,12 +295,13 @@ function recordAgent(title: string, startLoad: string, n: number, where: string,
     `- ${n} trivial deferred steps (\`/bin/sh script configure ''\` with DPKG_MAINTSCRIPT_* set; the script tests \`$1\` and exits 0), rendered by renderDeferredPlan and run with \`SCRIPTLET_ROOT\` ${where}`,
     '- baseline: the same scripts run by a sh loop with output appended to a log (what the agent does minus its bookkeeping); agent: `agent run` from an empty state (per step: setsid, and one `sync -f` for the journal append that holds the result and the next step\'s `started`; per run: `date`, one `sha256sum` for all scripts, the first journal write as a rewrite, status.json, done marker; a watchdog `sleep 1` a second)',
     '- times from `date +%s%N` inside',
+    `- one process, for scale: ${n} \`sync -f\` of the journal and ${n} runs of \`/bin/true\` in a sh loop after each agent run, per call`,
     '',
-    '| round | direct loop ms | agent ms | agent exit | overhead per step ms |',
-    '| --- | --- | --- | --- | --- |',
-    ...results.map((r, i) => `| ${r.round} | ${fmt(r.direct)} | ${fmt(r.agent)} | ${r.rc} | ${fmt(per[i] as number)} |`),
+    '| round | direct loop ms | agent ms | agent exit | overhead per step ms | one `sync -f` ms | one `/bin/true` ms |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((r, i) => `| ${r.round} | ${fmt(r.direct)} | ${fmt(r.agent)} | ${r.rc} | ${fmt(per[i] as number)} | ${fmt(r.sync / n)} | ${fmt(r.true / n)} |`),
     '',
-    `Median overhead per step: ${fmt(median(per))} ms (target: under 20 ms). ${verdict}`,
+    `Median overhead per step: ${fmt(median(per))} ms (target: under 20 ms); median cost of one \`sync -f\` process ${fmt(median(results.map((r) => r.sync / n)))} ms, of one \`/bin/true\` ${fmt(median(results.map((r) => r.true / n)))} ms. ${verdict}`,
   ]);
 }
 
