@@ -28,6 +28,7 @@ export interface AgentFile {
 export const AGENT_FILES: readonly AgentFile[] = [
   { source: 'agent', target: `${AGENT_PREFIX}/agent`, mode: 0o755 },
   { source: 'init', target: `${AGENT_PREFIX}/init`, mode: 0o755 },
+  { source: 'mounts', target: `${AGENT_PREFIX}/mounts`, mode: 0o644 },
   { source: 'scriptlet-agent.init', target: 'etc/init.d/scriptlet-agent', mode: 0o755 },
   { source: 'scriptlet-agent.service', target: 'usr/lib/systemd/system/scriptlet-agent.service', mode: 0o644 },
 ];

@@ -8,7 +8,7 @@ import { findShells, repoRoot } from '../helpers/agent-harness.js';
 const { shells, missing } = findShells(t.testdir());
 for (const m of missing) t.fail(`${m} is not installed (apt-get install busybox dash)`);
 
-const shellFiles = ['agent', 'init', 'scriptlet-agent.init'];
+const shellFiles = ['agent', 'init', 'mounts', 'scriptlet-agent.init'];
 const source = (name: string) => join(repoRoot, 'guest-agent', name);
 const target = (name: string) => `/${AGENT_FILES.find((f) => f.source === name)!.target}`;
 
@@ -70,8 +70,12 @@ t.test('the start hooks point at the layout the agent uses', async (t) => {
   t.match(sysv, new RegExp(`^AGENT=${agent}$`, 'm'));
   t.match(sysv, new RegExp(`^PLAN=${plan}$`, 'm'));
   t.match(sysv, new RegExp(`^DONE=${done}$`, 'm'));
+  t.match(sysv, new RegExp(`^MOUNTS=${target('mounts')}$`, 'm'));
+  t.match(sysv, /^\t\. "\$MOUNTS"\n\tscriptlet_mounts\n\t"\$AGENT" run/m, 'the sysvinit hook mounts before the agent runs');
 
   const init = readFileSync(source('init'), 'utf8');
   t.match(init, /^PREFIX=\/usr\/lib\/scriptlet$/m);
   t.match(init, new RegExp(`\\[ ! -e ${done} \\]`));
+  t.equal(`\$PREFIX/mounts`.replace('$PREFIX', '/usr/lib/scriptlet'), target('mounts'));
+  t.match(init, /^\t\. "\$PREFIX\/mounts"\n\tscriptlet_mounts$/m, 'the /init wrapper mounts from the shared file');
 });
