@@ -2,13 +2,15 @@
  * Whether the appliance can run what was deferred to it. A deferred script whose interpreter is
  * not in the image would fail at first boot, after the build said it worked; so a missing
  * interpreter is a build error naming the host package that provides it. Commands the scripts
- * call without a guard are checked too, but only warned about: the analysis cannot see every
- * `command -v` test or PATH change, and many scripts cope with a missing tool.
+ * call are checked too, when their guards say they run with the step's arguments, but only
+ * warned about: the analysis cannot see every early `exit`, `|| true` or PATH change, and many
+ * scripts cope with a missing tool.
  * Pure: the image arrives as an ImageView, the host's file owners as a lookup.
  */
 import { ScriptletError } from '../errors.js';
 import type { DeferredStep } from '../appliance/deferred-plan.js';
 import { type ImageView, statPath } from '../apply/image-view.js';
+import { runsForArgs } from '../policy/match-rule.js';
 import type { Analysis } from '../shell/analysis.js';
 
 /** Which host packages list a path (all of /bin/x, /usr/bin/x… variants are asked for). */
@@ -56,6 +58,20 @@ function providers(owners: PathOwners, path: string): string[] {
  */
 const SOURCED_NEEDS: ReadonlyMap<string, string> = new Map([['/usr/share/debconf/confmodule', '/usr/bin/perl']]);
 
+/** `name ()` (POSIX) or `function name` (bash, ksh), at the start of a line. */
+const FUNCTION_DEFINITION = /^[ \t]*(?:function[ \t]+([A-Za-z_][A-Za-z0-9_-]*)|([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\(\))/gm;
+
+/** Names of the shell functions the sourced files define, or undefined when one is not in the image. */
+function functionsDefinedIn(view: ImageView, files: readonly string[]): string[] | undefined {
+  const names: string[] = [];
+  for (const file of files) {
+    const text = view.readFile(file)?.toString('latin1');
+    if (text === undefined) return undefined;
+    for (const m of text.matchAll(FUNCTION_DEFINITION)) names.push((m[1] ?? m[2]) as string);
+  }
+  return names;
+}
+
 export interface DeferredToolCheck {
   errors: ScriptletError[];
   warnings: string[];
@@ -94,12 +110,17 @@ export function checkDeferredTools(
         }),
       );
     }
-    // A sourced file (debconf's confmodule) defines functions the analysis cannot see.
-    if (!analysis || analysis.sourced.length > 0) continue;
-    const functions = new Set(analysis.functions.map((f) => f.name));
+    if (!analysis) continue;
+    // A sourced file (debconf's confmodule) defines functions the script calls: read from the image.
+    const sourcedFunctions = functionsDefinedIn(view, analysis.sourced);
+    if (sourcedFunctions === undefined) continue;
+    const functions = new Set([...analysis.functions.map((f) => f.name), ...sourcedFunctions]);
     const missing = new Set<string>();
     for (const c of analysis.commands) {
-      if (c.name === null || c.guards.length > 0 || BUILTINS.has(c.name) || functions.has(c.name)) continue;
+      if (c.name === null || BUILTINS.has(c.name) || functions.has(c.name)) continue;
+      // Only commands certain to run with the step's arguments (`case "$1" in configure)` holds
+      // for `configure`); one behind a file test or `command -v` may be meant to be missing.
+      if (runsForArgs(c.guards, step.args) !== 'yes') continue;
       if (!findInPath(view, c.name)) missing.add(c.name);
     }
     for (const name of [...missing].sort()) {

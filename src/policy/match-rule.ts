@@ -290,6 +290,38 @@ function passes(t: ArgTest, value: string): boolean {
   return t.negated ? !hit : hit;
 }
 
+/**
+ * Whether a command runs when the script is given these arguments, as far as its guards tell:
+ * `no` when a test of an argument rules it out, `yes` when every guard is such a test and holds,
+ * `maybe` when a guard looks at anything else (a file, another command's result, whether the
+ * function it sits in is called) or cannot be decided (a `case` glob an earlier arm may take).
+ */
+export function runsForArgs(guards: readonly Guard[], args: readonly string[]): 'yes' | 'no' | 'maybe' {
+  let result: 'yes' | 'maybe' = 'yes';
+  for (const g of guards) {
+    let arg: number | undefined;
+    if (g.kind === 'case') {
+      const m = caseSubject.exec(g.subject.trim());
+      if (m) arg = Number(m[1]);
+    } else if (g.kind !== 'function' && g.test && 'arg' in g.test) {
+      arg = g.test.arg;
+    }
+    const tests = arg === undefined ? [] : argTests([g], arg);
+    const test = tests[0];
+    if (arg === undefined || test === undefined) {
+      result = 'maybe';
+      continue;
+    }
+    const value = args[arg - 1] ?? '';
+    const holds = passes(test, value);
+    if (!holds) return 'no';
+    // A glob arm that matches may still lose the value to an earlier arm; an undecided version
+    // comparison also "passes".
+    if ((test.glob && test.patterns.some((p) => globChars.test(p))) || (test.version && value !== '')) result = 'maybe';
+  }
+  return result;
+}
+
 function guardMatch(m: GuardMatch, guards: Guard[]): boolean {
   const arg = m.arg ?? 1;
   const tests = argTests(guards, arg);

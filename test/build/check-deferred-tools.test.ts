@@ -34,7 +34,7 @@ const image = (): MemoryImageView =>
     '/usr/bin/sh': { type: 'symlink', target: 'dash' },
     '/usr/bin/cat': exe,
     '/usr/bin/notexec': { type: 'file', content: '', mode: 0o644 },
-    '/usr/share/debconf/confmodule': '# debconf\n',
+    '/usr/share/debconf/confmodule': '# debconf\ndb_get () {\n\t_db_cmd "GET $@"\n}\nfunction db_stop {\n\techo STOP\n}\n',
   });
 
 t.test('findInPath and pathSpellings', async (t) => {
@@ -80,10 +80,34 @@ const cases: Array<{ name: string; steps: DeferredStep[]; analyses?: Record<stri
     warnings: ['the deferred postinst of a calls ssh-keygen, which is not in the appliance (add openssh-client)'],
   },
   {
-    name: 'a script that sources debconf needs perl; other commands are not checked then',
+    name: 'a script that sources debconf needs perl; the functions the sourced file defines are not commands',
     steps: [step('1', 'a', ['/bin/sh'])],
-    analyses: { '1': analysisOf(['ssh-keygen -A'], { sourced: ['/usr/share/debconf/confmodule'] }) },
+    analyses: { '1': analysisOf(['ssh-keygen -A', 'db_get a/question', 'db_stop'], { sourced: ['/usr/share/debconf/confmodule'] }) },
     errors: [['the deferred postinst of a sources /usr/share/debconf/confmodule, which needs /usr/bin/perl; it is not in the appliance', 'add perl-base to the package list']],
+    warnings: ['the deferred postinst of a calls ssh-keygen, which is not in the appliance (add openssh-client)'],
+  },
+  {
+    name: 'commands under tests of the arguments are checked for the step\'s own arguments',
+    steps: [step('1', 'a', ['/bin/sh'])],
+    analyses: {
+      '1': analysisOf(
+        [
+          ['ssh-keygen -A', { guards: [{ kind: 'case', subject: '"$1"', patterns: ['configure'], negated: false, text: 'case "$1" in configure)' }] }],
+          ['sed -n p', { guards: [{ kind: 'case', subject: '"$1"', patterns: ['abort-upgrade'], negated: false, text: 'case "$1" in abort-upgrade)' }] }],
+          ['grep -q x', { guards: [{ kind: 'if', text: '[ -n "$2" ]', negated: true, test: { type: 'arg-empty', arg: 2 } }] }],
+          ['awk 1', { guards: [{ kind: 'if', text: '[ -z "$2" ]', negated: false, test: { type: 'arg-empty', arg: 2 } }] }],
+        ],
+        {},
+      ),
+    },
+    errors: [],
+    warnings: ['the deferred postinst of a calls awk, which is not in the appliance', 'the deferred postinst of a calls ssh-keygen, which is not in the appliance (add openssh-client)'],
+  },
+  {
+    name: 'a sourced file the image lacks: its functions are unknown, so no command is checked',
+    steps: [step('1', 'a', ['/bin/sh'])],
+    analyses: { '1': analysisOf(['ssh-keygen -A'], { sourced: ['/usr/share/other/lib.sh'] }) },
+    errors: [],
     warnings: [],
   },
   {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Minimatch } from 'minimatch';
-import { commandFieldsMatch, globMatch, scriptFieldsMatch, writesFiles } from '../../src/policy/match-rule.js';
+import { commandFieldsMatch, globMatch, runsForArgs, scriptFieldsMatch, writesFiles } from '../../src/policy/match-rule.js';
 import type { Match } from '../../src/policy/policy-schema.js';
 import type { Analysis, Command, Guard } from '../../src/shell/analysis.js';
 import type { Scriptlet } from '../../src/formats/types.js';
@@ -167,4 +167,29 @@ t.test('globMatch agrees with minimatch on plain patterns and odd values', async
   }
   t.equal(globMatch('adduser', ['useradd', 'adduser']), true);
   t.equal(globMatch('deluser', ['useradd', 'adduser']), false);
+});
+
+t.test('runsForArgs: whether the guards let a command run with these arguments', async (t) => {
+  const caseArm = (patterns: string[], subject = '"$1"'): Guard => ({ kind: 'case', subject, patterns, negated: false, text: `case ${subject} in ${patterns.join('|')})` });
+  const argIs = (values: string[], negated = false, arg = 1): Guard => ({ kind: 'if', text: '[ "$1" = x ]', negated, test: { type: 'arg-equals', arg, values } });
+  const cases: Array<[string, Guard[], string[], 'yes' | 'no' | 'maybe']> = [
+    ['no guard', [], ['configure', ''], 'yes'],
+    ['case arm that holds', [caseArm(['configure'])], ['configure', ''], 'yes'],
+    ['case arm that does not', [caseArm(['abort-upgrade', 'abort-remove'])], ['configure', ''], 'no'],
+    ['a glob arm may lose the value to an earlier arm', [caseArm(['*'])], ['configure', ''], 'maybe'],
+    ['a glob arm that cannot match', [caseArm(['abort-*'])], ['configure', ''], 'no'],
+    ['case on another variable', [caseArm(['x'], '"$mode"')], ['configure', ''], 'maybe'],
+    ['[ "$1" != abort-upgrade ] for install', [argIs(['abort-upgrade'], true)], ['install'], 'yes'],
+    ['[ "$1" = upgrade ] for install', [argIs(['upgrade'])], ['install'], 'no'],
+    ['[ -z "$2" ] for a fresh configure', [{ kind: 'if', text: '[ -z "$2" ]', negated: false, test: { type: 'arg-empty', arg: 2 } }], ['configure', ''], 'yes'],
+    ['[ -n "$2" ] for a fresh configure', [{ kind: 'if', text: '[ -z "$2" ]', negated: true, test: { type: 'arg-empty', arg: 2 } }], ['configure', ''], 'no'],
+    ['dpkg --compare-versions "$2" lt 1.0 with no old version', [{ kind: 'if', text: 'dpkg --compare-versions', negated: false, test: { type: 'version-compare', arg: 2, op: 'lt', version: '1.0' } }], ['configure', ''], 'yes'],
+    ['… with an old version', [{ kind: 'if', text: 'dpkg --compare-versions', negated: false, test: { type: 'version-compare', arg: 2, op: 'lt', version: '1.0' } }], ['configure', '0.9'], 'maybe'],
+    ['a path test', [{ kind: 'if', text: '[ -x /usr/bin/foo ]', negated: false, test: { type: 'path-test', op: '-x', path: '/usr/bin/foo' } }], ['configure', ''], 'maybe'],
+    ['command -v', [{ kind: 'and', text: 'command -v foo', negated: false, test: { type: 'command-exists', command: 'foo' } }], ['configure', ''], 'maybe'],
+    ['inside a function', [{ kind: 'function', name: 'f', negated: false, text: 'f()' }], ['configure', ''], 'maybe'],
+    ['a holding test and a ruling-out one', [caseArm(['configure']), argIs(['upgrade'])], ['configure', ''], 'no'],
+    ['a holding test and a state test', [caseArm(['configure']), { kind: 'if', text: 'grep -q x /etc/y', negated: false, test: { type: 'other' } }], ['configure', ''], 'maybe'],
+  ];
+  for (const [name, guards, args, expected] of cases) t.equal(runsForArgs(guards, args), expected, name);
 });
