@@ -315,9 +315,10 @@ export function runsForArgs(guards: readonly Guard[], args: readonly string[]): 
     const value = args[arg - 1] ?? '';
     const holds = passes(test, value);
     if (!holds) return 'no';
-    // A glob arm that matches may still lose the value to an earlier arm; an undecided version
-    // comparison also "passes".
-    if ((test.glob && test.patterns.some((p) => globChars.test(p))) || (test.version && value !== '')) result = 'maybe';
+    // A glob arm that matches may still lose the value to an earlier arm; a version comparison
+    // that only the empty version against a plain one decides also "passes" when undecided.
+    const undecidedVersion = test.version !== undefined && (value !== '' || !Object.hasOwn(emptyVersionHolds, test.version.op) || !plainVersion.test(test.version.version));
+    if ((test.glob && test.patterns.some((p) => globChars.test(p))) || undecidedVersion) result = 'maybe';
   }
   return result;
 }
