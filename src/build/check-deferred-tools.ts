@@ -58,7 +58,11 @@ function providers(owners: PathOwners, path: string): string[] {
  */
 const SOURCED_NEEDS: ReadonlyMap<string, string> = new Map([['/usr/share/debconf/confmodule', '/usr/bin/perl']]);
 
-/** `name ()` (POSIX) or `function name` (bash, ksh), at the start of a line. */
+/**
+ * `name ()` (POSIX) or `function name` (bash, ksh), at the start of a line. A pattern, not the
+ * shell analysis: a build whose verdicts all come from the classification cache never loads the
+ * parsers, and only the names are wanted.
+ */
 const FUNCTION_DEFINITION = /^[ \t]*(?:function[ \t]+([A-Za-z_][A-Za-z0-9_-]*)|([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\(\))/gm;
 
 /** Names of the shell functions the sourced files define, or undefined when one is not in the image. */

@@ -221,23 +221,34 @@ interface ArgTest {
 
 const caseSubject = /^"?\$\{?(\d)\}?"?$/;
 
-function argTests(guards: Guard[], arg: number): ArgTest[] {
-  const out: ArgTest[] = [];
-  for (const g of guards) {
-    if (g.kind === 'case') {
-      const m = caseSubject.exec(g.subject.trim());
-      if (m && Number(m[1]) === arg) out.push({ patterns: g.patterns, glob: true, negated: false });
-    } else if (g.kind !== 'function' && g.test?.type === 'arg-equals' && g.test.arg === arg) {
-      out.push({ patterns: g.test.values, glob: false, negated: g.negated });
-    } else if (g.kind !== 'function' && g.test?.type === 'arg-compare' && g.test.arg === arg) {
-      out.push({ patterns: [], glob: false, negated: g.negated, compare: { op: g.test.op, value: g.test.value } });
-    } else if (g.kind !== 'function' && g.test?.type === 'arg-empty' && g.test.arg === arg) {
-      out.push({ patterns: [], glob: false, negated: g.negated, empty: true });
-    } else if (g.kind !== 'function' && g.test?.type === 'version-compare' && g.test.arg === arg) {
-      out.push({ patterns: [], glob: false, negated: g.negated, version: { op: g.test.op, version: g.test.version } });
-    }
+/** The test one guard makes of a script argument, with that argument's number, if it makes one. */
+function argTestOf(g: Guard): { arg: number; test: ArgTest } | undefined {
+  if (g.kind === 'case') {
+    const m = caseSubject.exec(g.subject.trim());
+    return m ? { arg: Number(m[1]), test: { patterns: g.patterns, glob: true, negated: false } } : undefined;
   }
-  return out;
+  if (g.kind === 'function' || g.test === undefined) return undefined;
+  const t = g.test;
+  const base = { patterns: [], glob: false, negated: g.negated };
+  switch (t.type) {
+    case 'arg-equals':
+      return { arg: t.arg, test: { ...base, patterns: t.values } };
+    case 'arg-compare':
+      return { arg: t.arg, test: { ...base, compare: { op: t.op, value: t.value } } };
+    case 'arg-empty':
+      return { arg: t.arg, test: { ...base, empty: true } };
+    case 'version-compare':
+      return { arg: t.arg, test: { ...base, version: { op: t.op, version: t.version } } };
+    default:
+      return undefined;
+  }
+}
+
+function argTests(guards: readonly Guard[], arg: number): ArgTest[] {
+  return guards.flatMap((g) => {
+    const a = argTestOf(g);
+    return a !== undefined && a.arg === arg ? [a.test] : [];
+  });
 }
 
 const globChars = /[*?[]/;
@@ -276,11 +287,11 @@ const emptyVersionHolds: Readonly<Record<string, boolean>> = {
 /** A version that is certainly not empty: no expansion or quoting left in it. */
 const plainVersion = /^[A-Za-z0-9.+~:-]+$/;
 
-function passes(t: ArgTest, value: string): boolean {
+/** Whether the test holds for the value; undefined when only dpkg's full version ordering could tell. */
+function verdict(t: ArgTest, value: string): boolean | undefined {
   if (t.version) {
     const known = Object.hasOwn(emptyVersionHolds, t.version.op) ? emptyVersionHolds[t.version.op] : undefined;
-    // Other values would need dpkg's full ordering: the command may run.
-    if (value !== '' || known === undefined || !plainVersion.test(t.version.version)) return true;
+    if (value !== '' || known === undefined || !plainVersion.test(t.version.version)) return undefined;
     return t.negated ? !known : known;
   }
   if (t.empty) return t.negated ? value !== '' : value === '';
@@ -288,6 +299,11 @@ function passes(t: ArgTest, value: string): boolean {
     ? compares(t.compare, value)
     : t.patterns.some((p) => (t.glob && globChars.test(p) ? textMatch(value, p) : p === value));
   return t.negated ? !hit : hit;
+}
+
+/** Whether the guarded command may run for the value (an undecided version comparison: it may). */
+function passes(t: ArgTest, value: string): boolean {
+  return verdict(t, value) ?? true;
 }
 
 /**
@@ -299,26 +315,11 @@ function passes(t: ArgTest, value: string): boolean {
 export function runsForArgs(guards: readonly Guard[], args: readonly string[]): 'yes' | 'no' | 'maybe' {
   let result: 'yes' | 'maybe' = 'yes';
   for (const g of guards) {
-    let arg: number | undefined;
-    if (g.kind === 'case') {
-      const m = caseSubject.exec(g.subject.trim());
-      if (m) arg = Number(m[1]);
-    } else if (g.kind !== 'function' && g.test && 'arg' in g.test) {
-      arg = g.test.arg;
-    }
-    const tests = arg === undefined ? [] : argTests([g], arg);
-    const test = tests[0];
-    if (arg === undefined || test === undefined) {
-      result = 'maybe';
-      continue;
-    }
-    const value = args[arg - 1] ?? '';
-    const holds = passes(test, value);
-    if (!holds) return 'no';
-    // A glob arm that matches may still lose the value to an earlier arm; a version comparison
-    // that only the empty version against a plain one decides also "passes" when undecided.
-    const undecidedVersion = test.version !== undefined && (value !== '' || !Object.hasOwn(emptyVersionHolds, test.version.op) || !plainVersion.test(test.version.version));
-    if ((test.glob && test.patterns.some((p) => globChars.test(p))) || undecidedVersion) result = 'maybe';
+    const a = argTestOf(g);
+    const holds = a === undefined ? undefined : verdict(a.test, args[a.arg - 1] ?? '');
+    if (holds === false) return 'no';
+    // A glob arm that matches may still lose the value to an earlier arm.
+    if (holds === undefined || (a?.test.glob === true && a.test.patterns.some((p) => globChars.test(p)))) result = 'maybe';
   }
   return result;
 }
